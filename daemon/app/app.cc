@@ -1,0 +1,211 @@
+#include "app/app.h"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <thread>
+
+#include "api/api.h"
+#include "app/logging.h"
+#include "base/metrics.h"
+#include "base/time_format.h"
+#include "config/config.h"
+#include "runtime/loop.h"
+#include "runtime/real_clock.h"
+#include "runtime/systemd_notifier.h"
+#include "store/store.h"
+
+namespace duban::app {
+
+struct App::Impl {
+  AppOptions options;
+  std::shared_ptr<spdlog::logger> log;
+  std::unique_ptr<runtime::RealClock> own_clock;
+  const Clock* clock = nullptr;
+  SteadyTime started_steady;
+  std::shared_ptr<const config::DaemonConfig> config;
+  Metrics metrics;
+  std::unique_ptr<store::Store> store;
+  runtime::Loop loop;
+  runtime::SystemdNotifier systemd;
+  std::unique_ptr<api::HttpServer> http;
+  std::thread stopper;
+  bool stopping = false;
+
+  void BeginStop();
+  void Reload();
+};
+
+namespace {
+
+Result<std::shared_ptr<const config::DaemonConfig>> LoadConfigOrError(
+    const std::string& path) {
+  Diagnostics diags;
+  auto cfg = config::LoadConfig(path, &diags);
+  if (cfg == nullptr) {
+    return Status::InvalidArgument(
+        fmt::format("the configuration has {} error(s):\n{}", diags.error_count(),
+                    diags.ToString()));
+  }
+  return cfg;
+}
+
+// Refuses to mix clocks silently: a database that a demo ran on campaign
+// time holds timers and history in 2024, and real time would fire them all.
+Status CheckClockKind(store::Store& store, const Clock& clock, bool allow) {
+  auto previous = store.GetMeta("clock_kind");
+  if (!previous.ok()) return previous.status();
+  const std::string now_kind = clock.Kind();
+  if (previous->has_value() && **previous != now_kind && !allow) {
+    return Status::Conflict(fmt::format(
+        "this database was last run on a {} clock and would now run on a {} "
+        "clock; timers and history would be wrong. Use a fresh database, or "
+        "pass --allow-clock-change if this is intended",
+        **previous, now_kind));
+  }
+  return store.SetMeta("clock_kind", now_kind);
+}
+
+}  // namespace
+
+App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+App::~App() {
+  if (impl_->stopper.joinable()) impl_->stopper.join();
+  if (impl_->http) impl_->http->Stop();
+}
+
+Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
+                                         std::shared_ptr<spdlog::logger> logger) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->log = std::move(logger);
+  if (options.clock != nullptr) {
+    impl->clock = options.clock;
+  } else {
+    impl->own_clock = std::make_unique<runtime::RealClock>();
+    impl->clock = impl->own_clock.get();
+  }
+  impl->started_steady = impl->clock->SteadyNow();
+
+  auto cfg = LoadConfigOrError(options.config_path);
+  if (!cfg.ok()) return cfg.status();
+  impl->config = *cfg;
+  const std::string level = options.log_level.value_or(impl->config->log_level);
+  if (!SetLevel(*impl->log, level)) {
+    return Status::InvalidArgument("unknown log level", level);
+  }
+
+  store::Options sopts;
+  sopts.path = options.database.value_or(impl->config->database_path);
+  sopts.busy_timeout_ms = impl->config->busy_timeout_ms;
+  auto store = store::OpenSqlite(sopts, impl->clock->Now());
+  if (!store.ok()) {
+    return Status(store.status().code(),
+                  fmt::format("database {}: {}", sopts.path, store.status().message()));
+  }
+  impl->store = std::move(*store);
+  DUBAN_RETURN_IF_ERROR(
+      CheckClockKind(*impl->store, *impl->clock, options.allow_clock_change));
+  impl->log->info("database {} at schema version {}", sopts.path,
+                  impl->store->SchemaVersion());
+
+  impl->metrics.Describe("duban_build_info", "gauge", "Build information.");
+  impl->metrics.Set("duban_build_info", {{"version", DUBAN_VERSION}}, 1);
+  impl->metrics.Describe("process_start_time_seconds", "gauge",
+                         "Start time of the process since the Unix epoch, in seconds.");
+  impl->metrics.Set("process_start_time_seconds", {},
+                    static_cast<double>(ToUnixMillis(impl->clock->Now())) / 1000.0);
+
+  api::Options aopts;
+  aopts.host = impl->config->listen_host;
+  aopts.port = options.port.value_or(impl->config->listen_port);
+  aopts.threads = impl->config->http_threads;
+  api::Deps deps;
+  deps.metrics = &impl->metrics;
+  Impl* raw = impl.get();
+  deps.post = [raw](std::function<void()> fn) { raw->loop.Post(std::move(fn)); };
+  deps.store = impl->store.get();
+  deps.uptime_seconds = [raw] {
+    return static_cast<double>((raw->clock->SteadyNow() - raw->started_steady).count()) /
+           1000.0;
+  };
+  deps.clock_kind = impl->clock->Kind();
+  auto http = api::HttpServer::Create(aopts, std::move(deps));
+  if (!http.ok()) return http.status();
+  impl->http = std::move(*http);
+  return std::unique_ptr<App>(new App(std::move(impl)));
+}
+
+int App::port() const { return impl_->http->port(); }
+
+std::string App::url() const {
+  const std::string& host = impl_->config->listen_host;
+  const bool v6 = host.find(':') != std::string::npos;
+  return fmt::format("http://{}{}{}:{}/", v6 ? "[" : "", host, v6 ? "]" : "", port());
+}
+
+Status App::Run() {
+  Impl& s = *impl_;
+  s.loop.OnSignals([&s](int sig) {
+    if (sig == SIGHUP) {
+      s.Reload();
+    } else {
+      s.log->info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      s.BeginStop();
+    }
+  });
+  if (auto period = s.systemd.WatchdogPeriod()) {
+    s.loop.Every(*period, [&s] { s.systemd.WatchdogPing(); });
+  }
+  s.http->Start();
+  s.log->info("listening on {}", url());
+  s.systemd.Ready(fmt::format("serving on {}", url()));
+  s.loop.Run();
+  if (s.stopper.joinable()) s.stopper.join();
+  s.log->info("stopped cleanly");
+  return Status::OK();
+}
+
+void App::RequestStop() {
+  Impl* s = impl_.get();
+  s->loop.Post([s] { s->BeginStop(); });
+}
+
+// Runs on the loop thread. HTTP handlers may be waiting for the loop, so the
+// HTTP server is stopped from another thread while the loop keeps serving
+// their posted work; only then does the loop itself stop.
+void App::Impl::BeginStop() {
+  if (stopping) return;
+  stopping = true;
+  systemd.Stopping();
+  stopper = std::thread([this] {
+    http->Stop();
+    loop.Post([this] { loop.Stop(); });
+  });
+}
+
+// Runs on the loop thread. A new config is validated in full before it
+// replaces the running one; a broken file changes nothing.
+void App::Impl::Reload() {
+  systemd.Reloading();
+  log->info("SIGHUP: reloading {}", options.config_path);
+  auto next = LoadConfigOrError(options.config_path);
+  if (!next.ok()) {
+    log->error("reload refused, keeping the running configuration. {}",
+               next.status().message());
+    systemd.Ready("reload refused; running the previous configuration");
+    return;
+  }
+  const auto& n = **next;
+  if (n.listen_host != config->listen_host || n.listen_port != config->listen_port ||
+      n.database_path != config->database_path) {
+    log->warn("server.listen and database.path changes take effect after a restart");
+  }
+  if (!options.log_level) SetLevel(*log, n.log_level);
+  config = *next;
+  log->info("configuration reloaded");
+  systemd.Ready("configuration reloaded");
+}
+
+}  // namespace duban::app

@@ -1,0 +1,78 @@
+// DaemonConfig: the one YAML file an administrator edits (config/duban.yaml),
+// parsed and validated into an immutable value. Relative paths in the file
+// are resolved against the file's own directory, so the daemon behaves the
+// same whatever its working directory.
+//
+// Secrets are never written in the file: a secret-bearing key holds a
+// reference (`file:/path`, `env:NAME`, or `credential:NAME` for a systemd
+// LoadCredential= file), resolved only when a component needs the value.
+//
+// Pure data; LoadConfig may be called from any thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "base/status.h"
+
+namespace duban::config {
+
+struct SecretRef {
+  enum class Kind { kFile, kEnv, kCredential };
+  Kind kind = Kind::kEnv;
+  std::string name;  // a path, a variable name, or a credential name
+  // "env:NAME" (never the value).
+  std::string ToString() const;
+};
+
+// One configured delivery channel. Which keys a type takes is checked by the
+// loader; the values stay as text for notify/ to interpret.
+struct ChannelConfig {
+  std::string name;  // unique; referenced by contacts and routing
+  std::string type;  // console, file, dingtalk, wecom, feishu, webhook,
+                     // aliyun_sms, tencent_sms
+  std::map<std::string, std::string> params;    // plain settings
+  std::map<std::string, SecretRef> secrets;     // secret settings
+  std::optional<int> rate_per_minute;           // overrides the channel default
+};
+
+struct DaemonConfig {
+  std::string source_file;   // the file this was read from
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  int http_threads = 8;
+  std::string database_path;
+  int busy_timeout_ms = 5000;
+  std::string time_zone = "Asia/Shanghai";
+  std::string log_level = "info";
+  std::vector<std::string> campaign_files;  // absolute paths
+  std::string templates_dir;                // absolute path
+  std::string holidays_file;                // absolute path
+  std::vector<ChannelConfig> channels;
+};
+
+// Reads and validates `path`. Every problem (unknown key, wrong type, missing
+// required key, inline secret, bad value) is added to `diags` with file,
+// line, column and key path; returns nullptr when any error was found.
+std::shared_ptr<const DaemonConfig> LoadConfig(const std::string& path,
+                                               Diagnostics* diags);
+
+// Same, from text; `file_name` is what diagnostics call the file and the base
+// for relative paths.
+std::shared_ptr<const DaemonConfig> LoadConfigText(const std::string& text,
+                                                   const std::string& file_name,
+                                                   Diagnostics* diags);
+
+// Returns the secret's value. `credentials_dir` is $CREDENTIALS_DIRECTORY (set
+// by systemd for LoadCredential=). Errors name the reference, never a value.
+Result<std::string> ResolveSecret(const SecretRef& ref,
+                                  const std::string& credentials_dir);
+
+// The log levels the config and --log-level accept.
+const std::vector<std::string>& LogLevels();
+
+}  // namespace duban::config

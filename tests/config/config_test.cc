@@ -1,0 +1,144 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "testing/paths.h"
+#include "testing/status_matchers.h"
+#include "testing/temp_dir.h"
+
+namespace duban::config {
+namespace {
+
+const char* kValid = R"(server:
+  listen: 127.0.0.1:9090
+database:
+  path: ../var/x.db
+campaigns:
+  - ../workflows/a.yaml
+templates_dir: ../templates
+holidays: calendars/cn-holidays.csv
+channels:
+  - name: town-robot
+    type: dingtalk
+    token: env:DINGTALK_TOKEN
+    secret: file:/etc/duban/dingtalk.secret
+)";
+
+std::vector<std::string> Messages(const Diagnostics& d) {
+  std::vector<std::string> out;
+  for (const auto& i : d.items()) out.push_back(i.ToString());
+  return out;
+}
+
+TEST(ConfigTest, ShippedDemoConfigIsValid) {
+  Diagnostics diags;
+  auto cfg = LoadConfig(testing::SourcePath("config/duban.yaml"), &diags);
+  ASSERT_NE(cfg, nullptr) << diags.ToString();
+  EXPECT_EQ(cfg->listen_host, "127.0.0.1");
+  EXPECT_EQ(cfg->database_path, testing::SourcePath("var/duban.db"));
+}
+
+TEST(ConfigTest, ReadsValuesAndResolvesPathsAgainstTheFile) {
+  Diagnostics diags;
+  auto cfg = LoadConfigText(kValid, "/etc/duban/duban.yaml", &diags);
+  ASSERT_NE(cfg, nullptr) << diags.ToString();
+  EXPECT_EQ(cfg->listen_port, 9090);
+  EXPECT_EQ(cfg->database_path, "/etc/var/x.db");
+  EXPECT_EQ(cfg->holidays_file, "/etc/duban/calendars/cn-holidays.csv");
+  ASSERT_EQ(cfg->channels.size(), 1u);
+  EXPECT_EQ(cfg->channels[0].secrets.at("token").ToString(), "env:DINGTALK_TOKEN");
+  EXPECT_EQ(cfg->time_zone, "Asia/Shanghai");
+}
+
+TEST(ConfigTest, ReportsEveryErrorWithPositionAndKeyPath) {
+  const std::string text = R"(server:
+  listen: 127.0.0.1:8080
+  thraeds: 4
+database:
+  path: ./x.db
+  busy_timeout_ms: soon
+campaigns: [a.yaml]
+templates_dir: t
+holidays: h.csv
+log_level: loud
+)";
+  Diagnostics diags;
+  EXPECT_EQ(LoadConfigText(text, "c/duban.yaml", &diags), nullptr);
+  EXPECT_EQ(Messages(diags),
+            (std::vector<std::string>{
+                "c/duban.yaml:3:3: error: server.thraeds: unknown key 'thraeds' — did you "
+                "mean 'threads'?",
+                "c/duban.yaml:6:20: error: database.busy_timeout_ms: expected a whole "
+                "number, got 'soon'",
+                "c/duban.yaml:10:12: error: log_level: unknown value 'loud'; expected one "
+                "of: trace, debug, info, warn, error, critical, off",
+            }));
+}
+
+TEST(ConfigTest, MissingRequiredKeysAreNamed) {
+  Diagnostics diags;
+  EXPECT_EQ(LoadConfigText("server:\n  listen: 127.0.0.1:1\n", "d.yaml", &diags), nullptr);
+  EXPECT_EQ(Messages(diags),
+            (std::vector<std::string>{
+                "d.yaml:1:1: error: database: missing required key 'database' (a mapping)",
+                "d.yaml:1:1: error: campaigns: missing required key 'campaigns' (a list)",
+                "d.yaml:1:1: error: templates_dir: missing required key 'templates_dir' (text)",
+                "d.yaml:1:1: error: holidays: missing required key 'holidays' (text)",
+            }));
+}
+
+TEST(ConfigTest, InlineSecretIsRefusedWithoutEchoingIt) {
+  std::string text = kValid;
+  text.replace(text.find("env:DINGTALK_TOKEN"), 18, "abcdef0123456789secret");
+  Diagnostics diags;
+  EXPECT_EQ(LoadConfigText(text, "s.yaml", &diags), nullptr);
+  ASSERT_EQ(diags.items().size(), 1u);
+  EXPECT_EQ(diags.items()[0].line, 12);
+  EXPECT_EQ(diags.items()[0].path, "channels[0].token");
+  EXPECT_EQ(diags.ToString().find("abcdef0123456789secret"), std::string::npos);
+}
+
+TEST(ConfigTest, BadListenAndUnknownChannelType) {
+  const std::string text = R"(server:
+  listen: localhost
+database: {path: x.db}
+campaigns: [a.yaml]
+templates_dir: t
+holidays: h.csv
+channels:
+  - name: a
+    type: dingtalc
+    token: env:X
+)";
+  Diagnostics diags;
+  EXPECT_EQ(LoadConfigText(text, "l.yaml", &diags), nullptr);
+  EXPECT_EQ(Messages(diags),
+            (std::vector<std::string>{
+                "l.yaml:2:11: error: server.listen: expected host:port, got 'localhost' — "
+                "for example 127.0.0.1:8080; port 0 picks a free port",
+                "l.yaml:9:11: error: channels[0].type: unknown value 'dingtalc'; expected "
+                "one of: console, file, dingtalk, wecom, feishu, webhook, aliyun_sms, "
+                "tencent_sms — did you mean 'dingtalk'?",
+            }));
+}
+
+TEST(ConfigTest, ResolveSecretReadsFileEnvAndCredential) {
+  testing::TempDir dir;
+  const std::string f = dir.Write("s.txt", "topsecret\n");
+  dir.Write("creds/robot", "credsecret");
+  auto v = ResolveSecret({SecretRef::Kind::kFile, f}, "");
+  ASSERT_OK(v);
+  EXPECT_EQ(*v, "topsecret");
+  setenv("DUBAN_TEST_SECRET", "envsecret", 1);
+  EXPECT_EQ(*ResolveSecret({SecretRef::Kind::kEnv, "DUBAN_TEST_SECRET"}, ""), "envsecret");
+  EXPECT_EQ(*ResolveSecret({SecretRef::Kind::kCredential, "robot"}, dir.File("creds")),
+            "credsecret");
+  auto missing = ResolveSecret({SecretRef::Kind::kEnv, "DUBAN_NOPE"}, "");
+  EXPECT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "secret not set: env:DUBAN_NOPE");
+}
+
+}  // namespace
+}  // namespace duban::config

@@ -1,0 +1,99 @@
+#include "store/migrations.h"
+
+#include <gtest/gtest.h>
+
+#include "store/sqlite_store.h"
+#include "store/store.h"
+#include "testing/status_matchers.h"
+#include "testing/temp_dir.h"
+
+namespace duban::store {
+namespace {
+
+const SystemTime kT0 = FromUnixMillis(1'711'324'800'000);  // 2024-03-25T00:00Z
+
+TEST(MigrationsTest, FreshDatabaseGetsEveryMigration) {
+  auto store = OpenSqlite({":memory:"}, kT0);
+  ASSERT_OK(store);
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  auto applied = (*store)->AppliedMigrations();
+  ASSERT_OK(applied);
+  ASSERT_EQ(applied->size(), Migrations().size());
+  for (size_t i = 0; i < applied->size(); ++i) {
+    EXPECT_EQ((*applied)[i].version, static_cast<int>(i) + 1);
+    EXPECT_EQ((*applied)[i].applied_at, kT0);
+  }
+}
+
+TEST(MigrationsTest, VersionsAreConsecutiveFromOne) {
+  int expected = 1;
+  for (const Migration& m : Migrations()) EXPECT_EQ(m.version, expected++);
+}
+
+TEST(MigrationsTest, OlderDatabaseIsUpgradedKeepingItsData) {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  // Build a database as an older release would have left it: the first
+  // migration only, with some data in it.
+  {
+    std::vector<Migration> old(Migrations().begin(), Migrations().begin() + 1);
+    auto s = OpenSqliteWithMigrationsForTest({path}, old, kT0);
+    ASSERT_OK(s);
+    ASSERT_OK((*s)->SetMeta("written_by", "old"));
+  }
+  // A newer release adds a migration; opening applies only that one.
+  std::vector<Migration> next = Migrations();
+  next.push_back({LatestSchemaVersion() + 1, "test table",
+                  "CREATE TABLE upgraded(x INTEGER);"});
+  auto s = OpenSqliteWithMigrationsForTest({path}, next, kT0 + Millis(5));
+  ASSERT_OK(s);
+  EXPECT_EQ((*s)->SchemaVersion(), LatestSchemaVersion() + 1);
+  auto meta = (*s)->GetMeta("written_by");
+  ASSERT_OK(meta);
+  EXPECT_EQ(**meta, "old");
+  auto applied = (*s)->AppliedMigrations();
+  ASSERT_OK(applied);
+  EXPECT_EQ(applied->front().applied_at, kT0);
+  EXPECT_EQ(applied->back().applied_at, kT0 + Millis(5));
+}
+
+TEST(MigrationsTest, DatabaseFromANewerReleaseIsRefused) {
+  testing::TempDir dir;
+  const std::string path = dir.File("new.db");
+  std::vector<Migration> newer = Migrations();
+  newer.push_back({LatestSchemaVersion() + 1, "future", "CREATE TABLE future(x);"});
+  ASSERT_OK(OpenSqliteWithMigrationsForTest({path}, newer, kT0));
+  auto s = OpenSqlite({path}, kT0);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("newer than this duban knows"), std::string::npos)
+      << s.status().message();
+}
+
+TEST(MigrationsTest, FailedMigrationLeavesTheDatabaseUntouched) {
+  testing::TempDir dir;
+  const std::string path = dir.File("f.db");
+  ASSERT_OK(OpenSqlite({path}, kT0));
+  std::vector<Migration> broken = Migrations();
+  broken.push_back({LatestSchemaVersion() + 1, "ok part", "CREATE TABLE a(x);"});
+  broken.push_back({LatestSchemaVersion() + 2, "broken", "CREATE TABLE oops(;"});
+  EXPECT_FALSE(OpenSqliteWithMigrationsForTest({path}, broken, kT0).ok());
+  auto s = OpenSqlite({path}, kT0);
+  ASSERT_OK(s);
+  EXPECT_EQ((*s)->SchemaVersion(), LatestSchemaVersion());
+}
+
+TEST(StoreTest, MetaRoundTripsAndPingWorks) {
+  auto s = OpenSqlite({":memory:"}, kT0);
+  ASSERT_OK(s);
+  EXPECT_OK((*s)->Ping());
+  auto absent = (*s)->GetMeta("k");
+  ASSERT_OK(absent);
+  EXPECT_FALSE(absent->has_value());
+  ASSERT_OK((*s)->SetMeta("k", "v1"));
+  ASSERT_OK((*s)->SetMeta("k", "v2"));
+  EXPECT_EQ(**(*s)->GetMeta("k"), "v2");
+}
+
+}  // namespace
+}  // namespace duban::store
