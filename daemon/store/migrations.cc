@@ -21,6 +21,117 @@ CREATE TABLE meta (
   value TEXT NOT NULL
 );
 )sql"},
+      {2, "directory, items, timers, intents, outbox",
+       R"sql(
+CREATE TABLE units (
+  id             TEXT PRIMARY KEY,
+  name           TEXT NOT NULL,
+  level          TEXT NOT NULL,
+  parent_id      TEXT,
+  division_code  TEXT NOT NULL DEFAULT '',
+  attached_level TEXT
+);
+CREATE INDEX units_parent ON units(parent_id);
+CREATE TABLE contacts (
+  id             TEXT PRIMARY KEY,
+  unit_id        TEXT NOT NULL,
+  role           TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  mobile         TEXT NOT NULL DEFAULT '',
+  channels       TEXT NOT NULL DEFAULT '',  -- ';'-separated channel names
+  feishu_open_id TEXT NOT NULL DEFAULT '',
+  quiet_start    INTEGER,                   -- minutes after local midnight
+  quiet_end      INTEGER
+);
+CREATE INDEX contacts_unit_role ON contacts(unit_id, role);
+CREATE TABLE houses (
+  id            TEXT PRIMARY KEY,
+  unit_id       TEXT NOT NULL,
+  address       TEXT NOT NULL DEFAULT '',
+  is_commercial INTEGER NOT NULL DEFAULT 0,
+  business_type TEXT NOT NULL DEFAULT '',
+  floors        INTEGER NOT NULL DEFAULT 0,
+  structure     TEXT NOT NULL DEFAULT '',
+  altered       INTEGER NOT NULL DEFAULT 0,
+  steel         INTEGER NOT NULL DEFAULT 0,
+  hazard_level  TEXT NOT NULL DEFAULT 'none'
+);
+CREATE INDEX houses_unit ON houses(unit_id);
+CREATE TABLE items (
+  id               INTEGER PRIMARY KEY,
+  campaign         TEXT NOT NULL,
+  kind             TEXT NOT NULL,
+  key              TEXT NOT NULL UNIQUE,
+  owner_unit       TEXT NOT NULL,
+  department_unit  TEXT NOT NULL DEFAULT '',
+  state            TEXT NOT NULL,
+  severity         TEXT NOT NULL DEFAULT 'info',
+  due_at           INTEGER,
+  period           TEXT NOT NULL DEFAULT '',
+  data             TEXT NOT NULL DEFAULT '{}',
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  state_entered_at INTEGER NOT NULL,
+  resolved_at      INTEGER,
+  acknowledged_at  INTEGER,
+  sla_epoch        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX items_owner ON items(owner_unit, kind, period);
+CREATE INDEX items_open_due ON items(due_at) WHERE resolved_at IS NULL;
+-- Timers: pending rows are found through timers_due, a partial index that
+-- holds only unfired timers, so a wake-up costs O(due) however many fired.
+CREATE TABLE timers (
+  id         INTEGER PRIMARY KEY,
+  fire_at    INTEGER NOT NULL,
+  campaign   TEXT NOT NULL,
+  item_id    INTEGER NOT NULL DEFAULT 0,
+  step       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  fired_at   INTEGER,
+  outcome    TEXT,
+  UNIQUE (campaign, item_id, step)
+);
+CREATE INDEX timers_due ON timers(fire_at, id) WHERE fired_at IS NULL;
+CREATE TABLE intents (
+  id                 INTEGER PRIMARY KEY,
+  created_at         INTEGER NOT NULL,
+  recipient          TEXT NOT NULL,
+  binding            TEXT NOT NULL,
+  campaign           TEXT NOT NULL,
+  item_id            INTEGER NOT NULL DEFAULT 0,
+  severity           TEXT NOT NULL DEFAULT 'info',
+  dedup_key          TEXT NOT NULL UNIQUE,
+  payload            TEXT NOT NULL DEFAULT '{}',
+  group_until        INTEGER NOT NULL,
+  bypass_quiet_hours INTEGER NOT NULL DEFAULT 0,
+  consumed_at        INTEGER,
+  outcome            TEXT
+);
+CREATE INDEX intents_open ON intents(group_until) WHERE consumed_at IS NULL;
+CREATE INDEX intents_open_group ON intents(recipient, binding) WHERE consumed_at IS NULL;
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  idempotency_key  TEXT NOT NULL UNIQUE,
+  created_at       INTEGER NOT NULL,
+  channel          TEXT NOT NULL,
+  recipient        TEXT NOT NULL,
+  address          TEXT NOT NULL DEFAULT '',
+  binding          TEXT NOT NULL,
+  campaign         TEXT NOT NULL,
+  severity         TEXT NOT NULL DEFAULT 'info',
+  title            TEXT NOT NULL DEFAULT '',
+  body             TEXT NOT NULL,
+  params           TEXT NOT NULL DEFAULT '{}',
+  items            TEXT NOT NULL DEFAULT '',  -- ','-separated item ids
+  state            TEXT NOT NULL DEFAULT 'pending',
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,
+  last_error       TEXT NOT NULL DEFAULT '',
+  provider_id      TEXT NOT NULL DEFAULT '',
+  sent_at          INTEGER
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('pending', 'retry');
+)sql"},
   };
   return kMigrations;
 }

@@ -57,6 +57,46 @@ Result<std::unique_ptr<Store>> OpenSqliteWithMigrationsForTest(
   return Open(options, migrations, now);
 }
 
+SQLite::Statement& SqliteStore::Prepare(const char* sql) {
+  // Keyed by the literal's address: every call site passes a string literal.
+  for (auto& [key, stmt] : cache_) {
+    if (key == sql) {
+      stmt->reset();
+      stmt->clearBindings();
+      return *stmt;
+    }
+  }
+  cache_.emplace_back(sql, std::make_unique<SQLite::Statement>(*db_, sql));
+  return *cache_.back().second;
+}
+
+std::optional<SystemTime> OptionalTime(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return FromUnixMillis(c.getInt64());
+}
+
+void BindOptionalTime(SQLite::Statement& s, int index, const std::optional<SystemTime>& t) {
+  if (t) {
+    s.bind(index, static_cast<int64_t>(ToUnixMillis(*t)));
+  } else {
+    s.bind(index);
+  }
+}
+
+Result<std::string> SqliteStore::ExplainForTest(const std::string& sql) {
+  try {
+    SQLite::Statement q(*db_, "EXPLAIN QUERY PLAN " + sql);
+    std::string out;
+    while (q.executeStep()) {
+      out += q.getColumn(3).getString();
+      out += "\n";
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "explain", e.what());
+  }
+}
+
 Status SqliteStore::Ping() {
   try {
     db_->execAndGet("SELECT 1");

@@ -1,8 +1,12 @@
 // SqliteStore: the SQLite implementation of Store. Internal to store/; use
-// OpenSqlite() from store.h.
+// OpenSqlite() from store.h. Its methods are spread over sqlite_*.cc by
+// concept (directory, items and timers, notifications).
+//
+// Loop thread only, like every Store.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <memory>
 
@@ -23,14 +27,61 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
   Status SetMeta(const std::string& key, const std::string& value) override;
 
+  Status UpsertUnits(const std::vector<model::Unit>& units) override;
+  Status UpsertContacts(const std::vector<model::Contact>& contacts) override;
+  Status UpsertHouses(const std::vector<model::House>& houses) override;
+  Result<std::vector<model::Unit>> ListUnits() override;
+  Result<std::vector<model::Contact>> ListContacts() override;
+  Result<std::vector<model::House>> ListHouses() override;
+
+  Result<std::optional<Item>> GetItem(ItemId id) override;
+  Result<std::optional<Item>> FindItemByKey(const std::string& key) override;
+  Result<std::vector<Item>> PreviousOccurrences(const std::string& campaign,
+                                                const std::string& kind,
+                                                const std::string& owner_unit,
+                                                const std::string& period,
+                                                int limit) override;
+  Status ResolveItem(ItemId id, const std::string& state, const std::string& data,
+                     SystemTime at) override;
+
+  Result<std::vector<Timer>> DueTimers(SystemTime now, int limit) override;
+  Result<std::optional<SystemTime>> NextTimerAt() override;
+  Result<bool> HasTimer(const std::string& campaign, ItemId item_id,
+                        const std::string& step) override;
+  Result<BatchCounts> CommitEngineBatch(const EngineBatch& batch, SystemTime now) override;
+  Result<std::vector<std::pair<Timer, std::string>>> FiredTimersForTest() override;
+
+  Result<std::vector<Intent>> ClosedIntentGroups(SystemTime now, int limit) override;
+  Result<std::optional<SystemTime>> NextIntentGroupAt() override;
+  Status CommitDigest(const DigestCommit& digest, SystemTime now) override;
+
+  Result<std::vector<OutboxRow>> DueOutbox(SystemTime now, int limit) override;
+  Result<std::optional<SystemTime>> NextOutboxAt() override;
+  Status MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) override;
+  Status MarkRetry(OutboxId id, const std::string& error, SystemTime retry_at) override;
+  Status MarkDead(OutboxId id, const std::string& error, SystemTime now) override;
+  Result<std::vector<OutboxRow>> OutboxBetween(SystemTime from, SystemTime to) override;
+
+  // The query plan SQLite picks for `sql`, for tests that prove an index is
+  // used ("SEARCH timers USING INDEX timers_due ...").
+  Result<std::string> ExplainForTest(const std::string& sql);
+
  private:
+  // Returns a cached prepared statement for `sql`, reset and unbound.
+  SQLite::Statement& Prepare(const char* sql);
+
   std::unique_ptr<SQLite::Database> db_;
   int schema_version_;
+  std::vector<std::pair<const char*, std::unique_ptr<SQLite::Statement>>> cache_;
 };
 
 // Opens with an explicit migration list (tests use older lists to build a
 // database "written by an older release").
 Result<std::unique_ptr<Store>> OpenSqliteWithMigrationsForTest(
     const Options& options, const std::vector<Migration>& migrations, SystemTime now);
+
+// Column helpers shared by the sqlite_*.cc files.
+std::optional<SystemTime> OptionalTime(const SQLite::Column& c);
+void BindOptionalTime(SQLite::Statement& s, int index, const std::optional<SystemTime>& t);
 
 }  // namespace duban::store

@@ -14,12 +14,48 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "model/model.h"
+#include "store/records.h"
 
 namespace duban::store {
 
 struct Options {
   std::string path;            // a file path, or ":memory:"
   int busy_timeout_ms = 5000;  // bounded wait when another process holds a lock
+};
+
+// Everything one engine step decided, committed in one transaction: the
+// timers it consumed, the items and timers it created, and the intents it
+// emitted. A crash before the commit redoes the step; after it, nothing is
+// done twice.
+struct EngineBatch {
+  struct NewItem {
+    Item item;
+    std::vector<Timer> timers;  // item_id is filled in on insert
+  };
+  std::vector<TimerOutcome> fired;
+  std::vector<NewItem> new_items;  // an existing key is left as it is
+  std::vector<Timer> new_timers;   // an existing (campaign, item, step) is kept
+  std::vector<Intent> intents;     // an existing dedup_key is kept
+  bool empty() const {
+    return fired.empty() && new_items.empty() && new_timers.empty() && intents.empty();
+  }
+};
+
+// Counters from CommitEngineBatch, for logs and tests.
+struct BatchCounts {
+  int items_created = 0;
+  int timers_created = 0;
+  int intents_created = 0;
+};
+
+// One digest notify built from a group of intents: the intents it consumed
+// (with the outcome recorded on each) and the outbox rows it produced
+// (none when every item dropped out and the digest was suppressed).
+struct DigestCommit {
+  std::vector<IntentId> consumed;
+  std::string outcome;  // "sent" or "suppressed: <reason>"
+  std::vector<OutboxRow> rows;
 };
 
 struct MigrationInfo {
@@ -42,6 +78,56 @@ class Store {
   // wrote it). GetMeta returns nullopt for an absent key.
   virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
   virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
+
+  // --- Directory: units, contacts, houses. Upserts are one transaction each.
+  virtual Status UpsertUnits(const std::vector<model::Unit>& units) = 0;
+  virtual Status UpsertContacts(const std::vector<model::Contact>& contacts) = 0;
+  virtual Status UpsertHouses(const std::vector<model::House>& houses) = 0;
+  virtual Result<std::vector<model::Unit>> ListUnits() = 0;
+  virtual Result<std::vector<model::Contact>> ListContacts() = 0;
+  virtual Result<std::vector<model::House>> ListHouses() = 0;
+
+  // --- Items.
+  virtual Result<std::optional<Item>> GetItem(ItemId id) = 0;
+  virtual Result<std::optional<Item>> FindItemByKey(const std::string& key) = 0;
+  // The owner's items of `kind` in `campaign` with a period before `period`,
+  // newest first, at most `limit`.
+  virtual Result<std::vector<Item>> PreviousOccurrences(const std::string& campaign,
+                                                        const std::string& kind,
+                                                        const std::string& owner_unit,
+                                                        const std::string& period,
+                                                        int limit) = 0;
+  // Marks an item resolved (a report submitted, a case closed) in `state`,
+  // merging `data` (a JSON object) into its fields. kNotFound for an unknown
+  // id; kConflict when it is already resolved.
+  virtual Status ResolveItem(ItemId id, const std::string& state,
+                             const std::string& data, SystemTime at) = 0;
+
+  // --- Timers. Due and Next read only the partial index of unfired timers.
+  virtual Result<std::vector<Timer>> DueTimers(SystemTime now, int limit) = 0;
+  virtual Result<std::optional<SystemTime>> NextTimerAt() = 0;
+  virtual Result<bool> HasTimer(const std::string& campaign, ItemId item_id,
+                                const std::string& step) = 0;
+  virtual Result<BatchCounts> CommitEngineBatch(const EngineBatch& batch,
+                                                SystemTime now) = 0;
+  // Every timer with its outcome, in firing order, for tests and audits.
+  virtual Result<std::vector<std::pair<Timer, std::string>>> FiredTimersForTest() = 0;
+
+  // --- Intents and digests.
+  // Open intents of every (recipient, binding) group whose window has closed
+  // by `now`, grouped, oldest group first; at most `limit` intents.
+  virtual Result<std::vector<Intent>> ClosedIntentGroups(SystemTime now, int limit) = 0;
+  virtual Result<std::optional<SystemTime>> NextIntentGroupAt() = 0;
+  virtual Status CommitDigest(const DigestCommit& digest, SystemTime now) = 0;
+
+  // --- Outbox.
+  virtual Result<std::vector<OutboxRow>> DueOutbox(SystemTime now, int limit) = 0;
+  virtual Result<std::optional<SystemTime>> NextOutboxAt() = 0;
+  virtual Status MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) = 0;
+  virtual Status MarkRetry(OutboxId id, const std::string& error, SystemTime retry_at) = 0;
+  virtual Status MarkDead(OutboxId id, const std::string& error, SystemTime now) = 0;
+  // Outbox rows created in [from, to), in creation order.
+  virtual Result<std::vector<OutboxRow>> OutboxBetween(SystemTime from, SystemTime to) = 0;
 };
 
 // Opens (creating if needed) a SQLite database, sets WAL, foreign keys and the

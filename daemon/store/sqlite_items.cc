@@ -1,0 +1,259 @@
+// Items, timers and the engine's atomic batch.
+#include <SQLiteCpp/Transaction.h>
+
+#include "store/sqlite_store.h"
+
+namespace duban::store {
+namespace {
+
+constexpr const char* kItemColumns =
+    "id, campaign, kind, key, owner_unit, department_unit, state, severity, due_at, "
+    "period, data, created_at, updated_at, state_entered_at, resolved_at, "
+    "acknowledged_at, sla_epoch";
+
+Item ReadItem(SQLite::Statement& q) {
+  Item it;
+  it.id = q.getColumn(0).getInt64();
+  it.campaign = q.getColumn(1).getString();
+  it.kind = q.getColumn(2).getString();
+  it.key = q.getColumn(3).getString();
+  it.owner_unit = q.getColumn(4).getString();
+  it.department_unit = q.getColumn(5).getString();
+  it.state = q.getColumn(6).getString();
+  it.severity = q.getColumn(7).getString();
+  it.due_at = OptionalTime(q.getColumn(8));
+  it.period = q.getColumn(9).getString();
+  it.data = q.getColumn(10).getString();
+  it.created_at = FromUnixMillis(q.getColumn(11).getInt64());
+  it.updated_at = FromUnixMillis(q.getColumn(12).getInt64());
+  it.state_entered_at = FromUnixMillis(q.getColumn(13).getInt64());
+  it.resolved_at = OptionalTime(q.getColumn(14));
+  it.acknowledged_at = OptionalTime(q.getColumn(15));
+  it.sla_epoch = q.getColumn(16).getInt();
+  return it;
+}
+
+Timer ReadTimer(SQLite::Statement& q) {
+  Timer t;
+  t.id = q.getColumn(0).getInt64();
+  t.fire_at = FromUnixMillis(q.getColumn(1).getInt64());
+  t.campaign = q.getColumn(2).getString();
+  t.item_id = q.getColumn(3).getInt64();
+  t.step = q.getColumn(4).getString();
+  t.created_at = FromUnixMillis(q.getColumn(5).getInt64());
+  return t;
+}
+
+}  // namespace
+
+Result<std::optional<Item>> SqliteStore::GetItem(ItemId id) {
+  try {
+    static const std::string sql = std::string("SELECT ") + kItemColumns + " FROM items WHERE id = ?";
+    auto& q = Prepare(sql.c_str());
+    q.bind(1, static_cast<int64_t>(id));
+    if (!q.executeStep()) return std::optional<Item>();
+    return std::optional<Item>(ReadItem(q));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading an item", e.what());
+  }
+}
+
+Result<std::optional<Item>> SqliteStore::FindItemByKey(const std::string& key) {
+  try {
+    static const std::string sql = std::string("SELECT ") + kItemColumns + " FROM items WHERE key = ?";
+    auto& q = Prepare(sql.c_str());
+    q.bind(1, key);
+    if (!q.executeStep()) return std::optional<Item>();
+    return std::optional<Item>(ReadItem(q));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "finding an item", e.what());
+  }
+}
+
+Result<std::vector<Item>> SqliteStore::PreviousOccurrences(const std::string& campaign,
+                                                           const std::string& kind,
+                                                           const std::string& owner_unit,
+                                                           const std::string& period,
+                                                           int limit) {
+  try {
+    static const std::string sql =
+        std::string("SELECT ") + kItemColumns +
+        " FROM items WHERE owner_unit = ? AND kind = ? AND period < ? AND campaign = ? "
+        "ORDER BY period DESC LIMIT ?";
+    auto& q = Prepare(sql.c_str());
+    q.bind(1, owner_unit);
+    q.bind(2, kind);
+    q.bind(3, period);
+    q.bind(4, campaign);
+    q.bind(5, limit);
+    std::vector<Item> out;
+    while (q.executeStep()) out.push_back(ReadItem(q));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading previous occurrences", e.what());
+  }
+}
+
+Status SqliteStore::ResolveItem(ItemId id, const std::string& state, const std::string& data,
+                                SystemTime at) {
+  try {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    auto& get = Prepare("SELECT resolved_at FROM items WHERE id = ?");
+    get.bind(1, static_cast<int64_t>(id));
+    if (!get.executeStep()) return Status::NotFound("no such item", std::to_string(id));
+    if (!get.getColumn(0).isNull()) {
+      return Status::Conflict("item is already resolved", std::to_string(id));
+    }
+    get.reset();
+    auto& upd = Prepare(
+        "UPDATE items SET state = ?, data = json_patch(data, ?), resolved_at = ?, "
+        "updated_at = ?, state_entered_at = ? WHERE id = ?");
+    const int64_t ms = ToUnixMillis(at);
+    upd.bind(1, state);
+    upd.bind(2, data);
+    upd.bind(3, ms);
+    upd.bind(4, ms);
+    upd.bind(5, ms);
+    upd.bind(6, static_cast<int64_t>(id));
+    upd.exec();
+    txn.commit();
+    return Status::OK();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "resolving an item", e.what());
+  }
+}
+
+Result<std::vector<Timer>> SqliteStore::DueTimers(SystemTime now, int limit) {
+  try {
+    auto& q = Prepare(
+        "SELECT id, fire_at, campaign, item_id, step, created_at FROM timers "
+        "WHERE fired_at IS NULL AND fire_at <= ? ORDER BY fire_at, id LIMIT ?");
+    q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
+    q.bind(2, limit);
+    std::vector<Timer> out;
+    while (q.executeStep()) out.push_back(ReadTimer(q));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading due timers", e.what());
+  }
+}
+
+Result<std::optional<SystemTime>> SqliteStore::NextTimerAt() {
+  try {
+    auto& q = Prepare("SELECT MIN(fire_at) FROM timers WHERE fired_at IS NULL");
+    q.executeStep();
+    return OptionalTime(q.getColumn(0));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading the next timer", e.what());
+  }
+}
+
+Result<bool> SqliteStore::HasTimer(const std::string& campaign, ItemId item_id,
+                                   const std::string& step) {
+  try {
+    auto& q = Prepare("SELECT 1 FROM timers WHERE campaign = ? AND item_id = ? AND step = ?");
+    q.bind(1, campaign);
+    q.bind(2, static_cast<int64_t>(item_id));
+    q.bind(3, step);
+    return q.executeStep();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "looking up a timer", e.what());
+  }
+}
+
+Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, SystemTime now) {
+  const int64_t now_ms = ToUnixMillis(now);
+  BatchCounts counts;
+  try {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    auto& fire = Prepare(
+        "UPDATE timers SET fired_at = ?, outcome = ? WHERE id = ? AND fired_at IS NULL");
+    for (const auto& f : batch.fired) {
+      fire.reset();
+      fire.bind(1, now_ms);
+      fire.bind(2, f.outcome);
+      fire.bind(3, static_cast<int64_t>(f.id));
+      // A timer already fired means another process or an earlier attempt
+      // committed this step: abort rather than act twice.
+      if (fire.exec() != 1) {
+        return Status::Conflict("timer already fired", std::to_string(f.id));
+      }
+    }
+    auto& add_timer = Prepare(
+        "INSERT INTO timers(fire_at, campaign, item_id, step, created_at) VALUES(?, ?, ?, ?, ?) "
+        "ON CONFLICT(campaign, item_id, step) DO NOTHING");
+    auto insert_timer = [&](const Timer& t, ItemId item_id) {
+      add_timer.reset();
+      add_timer.bind(1, static_cast<int64_t>(ToUnixMillis(t.fire_at)));
+      add_timer.bind(2, t.campaign);
+      add_timer.bind(3, static_cast<int64_t>(item_id));
+      add_timer.bind(4, t.step);
+      add_timer.bind(5, now_ms);
+      counts.timers_created += add_timer.exec();
+    };
+    auto& add_item = Prepare(
+        "INSERT INTO items(campaign, kind, key, owner_unit, department_unit, state, severity, "
+        "due_at, period, data, created_at, updated_at, state_entered_at, sla_epoch) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING");
+    for (const auto& ni : batch.new_items) {
+      const Item& it = ni.item;
+      add_item.reset();
+      add_item.bind(1, it.campaign);
+      add_item.bind(2, it.kind);
+      add_item.bind(3, it.key);
+      add_item.bind(4, it.owner_unit);
+      add_item.bind(5, it.department_unit);
+      add_item.bind(6, it.state);
+      add_item.bind(7, it.severity);
+      BindOptionalTime(add_item, 8, it.due_at);
+      add_item.bind(9, it.period);
+      add_item.bind(10, it.data);
+      add_item.bind(11, now_ms);
+      add_item.bind(12, now_ms);
+      add_item.bind(13, static_cast<int64_t>(ToUnixMillis(it.state_entered_at)));
+      add_item.bind(14, it.sla_epoch);
+      if (add_item.exec() == 0) continue;  // key exists: created earlier
+      ++counts.items_created;
+      const ItemId id = db_->getLastInsertRowid();
+      for (const auto& t : ni.timers) insert_timer(t, id);
+    }
+    for (const auto& t : batch.new_timers) insert_timer(t, t.item_id);
+    auto& add_intent = Prepare(
+        "INSERT INTO intents(created_at, recipient, binding, campaign, item_id, severity, "
+        "dedup_key, payload, group_until, bypass_quiet_hours) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(dedup_key) DO NOTHING");
+    for (const auto& in : batch.intents) {
+      add_intent.reset();
+      add_intent.bind(1, now_ms);
+      add_intent.bind(2, in.recipient);
+      add_intent.bind(3, in.binding);
+      add_intent.bind(4, in.campaign);
+      add_intent.bind(5, static_cast<int64_t>(in.item_id));
+      add_intent.bind(6, in.severity);
+      add_intent.bind(7, in.dedup_key);
+      add_intent.bind(8, in.payload);
+      add_intent.bind(9, static_cast<int64_t>(ToUnixMillis(in.group_until)));
+      add_intent.bind(10, in.bypass_quiet_hours ? 1 : 0);
+      counts.intents_created += add_intent.exec();
+    }
+    txn.commit();
+    return counts;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "committing engine work", e.what());
+  }
+}
+
+Result<std::vector<std::pair<Timer, std::string>>> SqliteStore::FiredTimersForTest() {
+  try {
+    auto& q = Prepare(
+        "SELECT id, fire_at, campaign, item_id, step, created_at, outcome FROM timers "
+        "WHERE fired_at IS NOT NULL ORDER BY fire_at, id");
+    std::vector<std::pair<Timer, std::string>> out;
+    while (q.executeStep()) out.emplace_back(ReadTimer(q), q.getColumn(6).getString());
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "listing fired timers", e.what());
+  }
+}
+
+}  // namespace duban::store
