@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   duban::app::AddServeCommand(cli, &exit_code);
   duban::app::AddCheckCommand(cli, &exit_code);
+  duban::app::AddSimulateCommand(cli, &exit_code);
+  duban::app::AddImportCommand(cli, &exit_code);
   duban::app::AddVersionCommand(cli, &exit_code);
   CLI11_PARSE(cli, argc, argv);
   return exit_code;

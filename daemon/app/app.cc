@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 
 #include "api/api.h"
+#include "app/campaigns.h"
 #include "app/logging.h"
+#include "app/runner.h"
 #include "base/metrics.h"
 #include "base/time_format.h"
 #include "config/config.h"
@@ -29,11 +32,16 @@ struct App::Impl {
   runtime::Loop loop;
   runtime::SystemdNotifier systemd;
   std::unique_ptr<api::HttpServer> http;
+  Loaded loaded;
+  std::unique_ptr<Runner> runner;
+  std::unique_ptr<runtime::Loop::Timer> wake;
   std::thread stopper;
   bool stopping = false;
 
   void BeginStop();
   void Reload();
+  // Runs due work, then sleeps until the next moment anything is due.
+  void Wake();
 };
 
 namespace {
@@ -110,6 +118,21 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
   impl->log->info("database {} at schema version {}", sopts.path,
                   impl->store->SchemaVersion());
 
+  Diagnostics diags;
+  impl->loaded = LoadCampaigns(*impl->config, &diags);
+  for (const auto& d : diags.items()) {
+    if (d.severity == Diagnostic::Severity::kWarning) impl->log->warn("{}", d.ToString());
+  }
+  if (diags.has_errors()) {
+    return Status::InvalidArgument(fmt::format("the campaigns have {} error(s):\n{}",
+                                               diags.error_count(), diags.ToString()));
+  }
+  RunnerDeps rdeps{impl->config.get(), impl->store.get(), impl->clock, impl->log.get(),
+                   &impl->loaded, nullptr};
+  auto runner = Runner::Create(rdeps);
+  if (!runner.ok()) return runner.status();
+  impl->runner = std::move(*runner);
+
   impl->metrics.Describe("duban_build_info", "gauge", "Build information.");
   impl->metrics.Set("duban_build_info", {{"version", DUBAN_VERSION}}, 1);
   impl->metrics.Describe("process_start_time_seconds", "gauge",
@@ -158,6 +181,9 @@ Status App::Run() {
   if (auto period = s.systemd.WatchdogPeriod()) {
     s.loop.Every(*period, [&s] { s.systemd.WatchdogPing(); });
   }
+  DUBAN_RETURN_IF_ERROR(s.runner->Start(s.clock->Now()));
+  s.wake = s.loop.NewTimer();
+  s.loop.Post([&s] { s.Wake(); });
   s.http->Start();
   s.log->info("listening on {}", url());
   s.systemd.Ready(fmt::format("serving on {}", url()));
@@ -178,11 +204,37 @@ void App::RequestStop() {
 void App::Impl::BeginStop() {
   if (stopping) return;
   stopping = true;
+  if (wake) wake->Cancel();
   systemd.Stopping();
   stopper = std::thread([this] {
     http->Stop();
     loop.Post([this] { loop.Stop(); });
   });
+}
+
+// Runs on the loop thread. Sleeps at most a minute so that a step of the
+// wall clock (NTP) is noticed soon; timers already fired never fire again.
+void App::Impl::Wake() {
+  if (stopping) return;
+  const SystemTime now = clock->Now();
+  auto tick = runner->Tick(now);
+  if (!tick.ok()) {
+    log->error("engine tick failed, retrying in a minute: {}", tick.status().ToString());
+  } else if (tick->did_work()) {
+    log->info("tick: {} timer(s) ({} skipped, {} obsolete), {} item(s) created, {} digest(s), "
+              "{} message(s) dispatched",
+              tick->engine.timers, tick->engine.skipped, tick->engine.obsolete,
+              tick->engine.items_created, tick->digests, tick->dispatched);
+  }
+  Millis delay = std::chrono::minutes(1);
+  auto next = runner->NextWake();
+  if (next.ok() && next->has_value()) {
+    delay = std::clamp<Millis>(std::chrono::duration_cast<Millis>(**next - clock->Now()),
+                               Millis(0), delay);
+  }
+  // On an accelerated demo clock a campaign minute passes faster.
+  delay = Millis(static_cast<int64_t>(static_cast<double>(delay.count()) / clock->Rate()));
+  wake->Arm(delay, [this] { Wake(); });
 }
 
 // Runs on the loop thread. A new config is validated in full before it

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "app/campaigns.h"
 #include "app/commands.h"
 #include "config/config.h"
 
@@ -18,15 +19,19 @@ struct CheckArgs {
 int RunCheck(const CheckArgs& args) {
   Diagnostics diags;
   auto cfg = config::LoadConfig(args.config, &diags);
+  size_t campaigns = 0;
+  if (cfg != nullptr) {
+    Loaded loaded = LoadCampaigns(*cfg, &diags);
+    campaigns = loaded.campaigns.size();
+  }
   for (const auto& d : diags.items()) std::fprintf(stderr, "%s\n", d.ToString().c_str());
   if (diags.has_errors()) {
     std::fprintf(stderr, "duban check: %d error(s), %d warning(s)\n", diags.error_count(),
                  diags.warning_count());
     return 1;
   }
-  std::printf("duban check: %s is valid (%zu campaign file(s), %zu channel(s)); %d warning(s)\n",
-              args.config.c_str(), cfg->campaign_files.size(), cfg->channels.size(),
-              diags.warning_count());
+  std::printf("duban check: %s is valid (%zu campaign(s), %zu channel(s)); %d warning(s)\n",
+              args.config.c_str(), campaigns, cfg->channels.size(), diags.warning_count());
   return 0;
 }
 

@@ -12,5 +12,7 @@ namespace duban::app {
 void AddServeCommand(CLI::App& cli, int* exit_code);
 void AddCheckCommand(CLI::App& cli, int* exit_code);
 void AddVersionCommand(CLI::App& cli, int* exit_code);
+void AddSimulateCommand(CLI::App& cli, int* exit_code);
+void AddImportCommand(CLI::App& cli, int* exit_code);
 
 }  // namespace duban::app

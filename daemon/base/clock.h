@@ -28,6 +28,9 @@ class Clock {
   // "real", "offset" or "virtual": recorded with persisted state so a
   // database written on campaign time is not silently reused on real time.
   virtual const char* Kind() const = 0;
+  // Clock seconds per real second: 1 except for an accelerated demo clock.
+  // The loop divides its sleeps by it.
+  virtual double Rate() const { return 1.0; }
 };
 
 // A clock that moves only when told to. Thread-safe: tests may advance it from

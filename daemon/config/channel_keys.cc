@@ -22,8 +22,11 @@ struct TypeSpec {
 // configurable everywhere so tests and private gateways can point elsewhere.
 const std::vector<TypeSpec>& Specs() {
   static const std::vector<TypeSpec> kSpecs = {
-      {"console", {}},
-      {"file", {{"path", true, false}}},
+      // console and file are local sinks for demos and dry runs; `family`
+      // (sms, markdown or text) makes them render and pace like that kind of
+      // channel, e.g. SMS texts with SMS quiet hours.
+      {"console", {{"family", false, false}}},
+      {"file", {{"path", true, false}, {"family", false, false}}},
       {"dingtalk", {{"url", false, false}, {"token", true, true}, {"secret", false, true},
                     {"keyword", false, false}}},
       {"wecom", {{"url", false, false}, {"key", true, true}}},
@@ -69,6 +72,10 @@ void ReadChannelKeys(const std::string& type, yamlread::MapReader& reader,
   for (const auto& spec : Specs()) {
     if (type != spec.type) continue;
     for (const auto& k : spec.keys) {
+      if (std::string_view(k.key) == "family") {
+        if (auto f = reader.Enum("family", {"sms", "markdown", "text"})) out.params["family"] = *f;
+        continue;
+      }
       auto v = reader.String(k.key, k.required);
       if (!v) continue;
       if (!k.secret) {

@@ -25,7 +25,7 @@ class OffsetClock final : public Clock {
   SystemTime Now() const override;
   SteadyTime SteadyNow() const override;
   const char* Kind() const override { return "offset"; }
-  double rate() const { return rate_; }
+  double Rate() const override { return rate_; }
 
  private:
   const Clock& real_;

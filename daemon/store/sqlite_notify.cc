@@ -41,19 +41,34 @@ OutboxRow ReadOutbox(SQLite::Statement& q) {
 
 }  // namespace
 
-Result<std::vector<Intent>> SqliteStore::ClosedIntentGroups(SystemTime now, int limit) {
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::ClosedIntentGroups(
+    SystemTime now, int limit) {
   try {
     // A group flushes when its oldest intent's window closes, taking every
     // intent that joined it meanwhile (Alertmanager's group_wait).
     auto& q = Prepare(
-        "SELECT i.id, i.created_at, i.recipient, i.binding, i.campaign, i.item_id, i.severity, "
-        "i.dedup_key, i.payload, i.group_until, i.bypass_quiet_hours FROM intents i "
-        "JOIN (SELECT recipient, binding, MIN(group_until) AS g FROM intents "
-        "      WHERE consumed_at IS NULL GROUP BY recipient, binding HAVING g <= ?) d "
-        "ON i.recipient = d.recipient AND i.binding = d.binding "
-        "WHERE i.consumed_at IS NULL ORDER BY d.g, i.recipient, i.binding, i.id LIMIT ?");
+        "SELECT recipient, binding, MIN(group_until) AS g FROM intents "
+        "WHERE consumed_at IS NULL GROUP BY recipient, binding HAVING g <= ? "
+        "ORDER BY g, recipient, binding LIMIT ?");
     q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
     q.bind(2, limit);
+    std::vector<std::pair<std::string, std::string>> out;
+    while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading intent groups", e.what());
+  }
+}
+
+Result<std::vector<Intent>> SqliteStore::OpenIntents(const std::string& recipient,
+                                                     const std::string& binding) {
+  try {
+    auto& q = Prepare(
+        "SELECT id, created_at, recipient, binding, campaign, item_id, severity, dedup_key, "
+        "payload, group_until, bypass_quiet_hours FROM intents "
+        "WHERE recipient = ? AND binding = ? AND consumed_at IS NULL ORDER BY id");
+    q.bind(1, recipient);
+    q.bind(2, binding);
     std::vector<Intent> out;
     while (q.executeStep()) {
       Intent in;

@@ -1,5 +1,6 @@
 #include "store/sqlite_store.h"
 
+#include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -94,6 +95,17 @@ Result<std::string> SqliteStore::ExplainForTest(const std::string& sql) {
     return out;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e.getErrorCode(), "explain", e.what());
+  }
+}
+
+Status SqliteStore::BackupTo(const std::string& path) {
+  try {
+    SQLite::Database dest(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    SQLite::Backup backup(dest, *db_);
+    backup.executeStep();  // all pages in one step
+    return Status::OK();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "backing up the database", e.what());
   }
 }
 

@@ -26,6 +26,7 @@ class SqliteStore final : public Store {
   Result<std::vector<MigrationInfo>> AppliedMigrations() override;
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
   Status SetMeta(const std::string& key, const std::string& value) override;
+  Status BackupTo(const std::string& path) override;
 
   Status UpsertUnits(const std::vector<model::Unit>& units) override;
   Status UpsertContacts(const std::vector<model::Contact>& contacts) override;
@@ -51,7 +52,10 @@ class SqliteStore final : public Store {
   Result<BatchCounts> CommitEngineBatch(const EngineBatch& batch, SystemTime now) override;
   Result<std::vector<std::pair<Timer, std::string>>> FiredTimersForTest() override;
 
-  Result<std::vector<Intent>> ClosedIntentGroups(SystemTime now, int limit) override;
+  Result<std::vector<std::pair<std::string, std::string>>> ClosedIntentGroups(
+      SystemTime now, int limit) override;
+  Result<std::vector<Intent>> OpenIntents(const std::string& recipient,
+                                          const std::string& binding) override;
   Result<std::optional<SystemTime>> NextIntentGroupAt() override;
   Status CommitDigest(const DigestCommit& digest, SystemTime now) override;
 

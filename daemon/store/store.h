@@ -79,6 +79,10 @@ class Store {
   virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
   virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
 
+  // Writes a consistent copy of the whole database to `path` (SQLite online
+  // backup: safe while the daemon runs).
+  virtual Status BackupTo(const std::string& path) = 0;
+
   // --- Directory: units, contacts, houses. Upserts are one transaction each.
   virtual Status UpsertUnits(const std::vector<model::Unit>& units) = 0;
   virtual Status UpsertContacts(const std::vector<model::Contact>& contacts) = 0;
@@ -114,9 +118,13 @@ class Store {
   virtual Result<std::vector<std::pair<Timer, std::string>>> FiredTimersForTest() = 0;
 
   // --- Intents and digests.
-  // Open intents of every (recipient, binding) group whose window has closed
-  // by `now`, grouped, oldest group first; at most `limit` intents.
-  virtual Result<std::vector<Intent>> ClosedIntentGroups(SystemTime now, int limit) = 0;
+  // The (recipient, binding) groups whose window has closed by `now` (their
+  // oldest open intent's group_until), oldest first, at most `limit`.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ClosedIntentGroups(
+      SystemTime now, int limit) = 0;
+  // The open intents of one group, oldest first.
+  virtual Result<std::vector<Intent>> OpenIntents(const std::string& recipient,
+                                                  const std::string& binding) = 0;
   virtual Result<std::optional<SystemTime>> NextIntentGroupAt() = 0;
   virtual Status CommitDigest(const DigestCommit& digest, SystemTime now) = 0;
 

@@ -1,0 +1,166 @@
+#include "app/runner.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "notify/console_channel.h"
+#include "notify/dispatcher.h"
+#include "notify/notify.h"
+#include "schedule/schedule.h"
+#include "store/store.h"
+
+namespace duban::app {
+namespace {
+
+// Local time in the daemon's default zone, for quiet hours and the console.
+class ZoneLocalTime final : public notify::LocalTime {
+ public:
+  explicit ZoneLocalTime(schedule::Zone zone) : zone_(std::move(zone)) {}
+  int MinuteOfDay(SystemTime t) const override {
+    return static_cast<int>(
+        std::chrono::duration_cast<std::chrono::minutes>(zone_.ToLocal(t).time_of_day).count());
+  }
+  SystemTime NextAt(SystemTime t, int minute) const override {
+    const auto l = zone_.ToLocal(t);
+    SystemTime at = zone_.ToInstant(l.date, std::chrono::minutes(minute));
+    if (at <= t) {
+      at = zone_.ToInstant(std::chrono::year_month_day(std::chrono::sys_days(l.date) +
+                                                       std::chrono::days(1)),
+                           std::chrono::minutes(minute));
+    }
+    return at;
+  }
+  std::string Short(SystemTime t) const override { return zone_.FormatWithWeekday(t); }
+
+ private:
+  schedule::Zone zone_;
+};
+
+}  // namespace
+
+notify::Family FamilyOf(const config::ChannelConfig& ch) {
+  auto it = ch.params.find("family");
+  if (it != ch.params.end()) {
+    if (it->second == "sms") return notify::Family::kSms;
+    if (it->second == "markdown") return notify::Family::kMarkdown;
+    return notify::Family::kText;
+  }
+  return notify::FamilyOfType(ch.type);
+}
+
+struct Runner::Impl {
+  RunnerDeps deps;
+  std::unique_ptr<ZoneLocalTime> local_time;
+  std::vector<std::unique_ptr<notify::Channel>> owned_channels;
+  std::map<std::string, notify::Channel*> channels;
+  std::map<std::string, notify::ChannelInfo> channel_info;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<notify::Digester> digester;
+  std::unique_ptr<notify::Dispatcher> dispatcher;
+};
+
+Runner::Runner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Runner::~Runner() = default;
+engine::Engine& Runner::engine() { return *impl_->engine; }
+
+Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps) {
+  auto impl = std::make_unique<Impl>();
+  impl->deps = deps;
+  auto zone = schedule::Zone::Load(deps.config->time_zone);
+  if (!zone.ok()) return zone.status();
+  impl->local_time = std::make_unique<ZoneLocalTime>(*zone);
+
+  for (const auto& ch : deps.config->channels) {
+    notify::ChannelInfo info{ch.name, ch.type, FamilyOf(ch), FamilyOf(ch) == notify::Family::kSms};
+    impl->channel_info[ch.name] = info;
+    if (deps.all_channels != nullptr) {
+      impl->channels[ch.name] = deps.all_channels;
+      continue;
+    }
+    std::unique_ptr<notify::Channel> made;
+    if (ch.type == "console") {
+      made = std::make_unique<notify::ConsoleChannel>(ch.name, stdout, impl->local_time.get());
+    } else if (ch.type == "file") {
+      made = std::make_unique<notify::FileChannel>(ch.name, ch.params.at("path"));
+    } else {
+      return Status::InvalidArgument(fmt::format(
+          "channel '{}': delivery through type '{}' is not available in this build yet; "
+          "use console or file",
+          ch.name, ch.type));
+    }
+    impl->channels[ch.name] = made.get();
+    impl->owned_channels.push_back(std::move(made));
+  }
+
+  engine::Options eopts;
+  eopts.campaigns = deps.loaded->campaigns;
+  eopts.calendar = deps.loaded->calendar.get();
+  impl->engine = std::make_unique<engine::Engine>(eopts, *deps.store);
+
+  notify::DigestDeps ddeps;
+  ddeps.store = deps.store;
+  ddeps.templates = deps.loaded->templates.get();
+  ddeps.local_time = impl->local_time.get();
+  ddeps.channels = impl->channel_info;
+  ddeps.default_channel = deps.config->channels.empty() ? "" : deps.config->channels.front().name;
+  for (const auto& spec : deps.loaded->campaigns) {
+    for (const auto& b : spec->templates) {
+      ddeps.bindings[b.id] = notify::Binding{b.sms, b.markdown, b.text};
+    }
+  }
+  Impl* raw = impl.get();
+  ddeps.find_contact = [raw](const std::string& id) -> std::optional<model::Contact> {
+    const model::Contact* c = raw->engine->directory().FindContact(id);
+    if (c == nullptr) return std::nullopt;
+    return *c;
+  };
+  impl->digester = std::make_unique<notify::Digester>(notify::DigestOptions{}, std::move(ddeps));
+  impl->dispatcher = std::make_unique<notify::Dispatcher>(notify::DispatchOptions{}, *deps.store,
+                                                          *deps.clock, impl->channels);
+  return std::unique_ptr<Runner>(new Runner(std::move(impl)));
+}
+
+Status Runner::ReloadDirectory() {
+  auto units = impl_->deps.store->ListUnits();
+  if (!units.ok()) return units.status();
+  auto contacts = impl_->deps.store->ListContacts();
+  if (!contacts.ok()) return contacts.status();
+  impl_->engine->SetDirectory(
+      std::make_shared<engine::Directory>(std::move(*units), std::move(*contacts)));
+  return Status::OK();
+}
+
+Status Runner::Start(SystemTime now) {
+  DUBAN_RETURN_IF_ERROR(ReloadDirectory());
+  return impl_->engine->Sync(now);
+}
+
+Result<RunnerTick> Runner::Tick(SystemTime now) {
+  RunnerTick t;
+  auto e = impl_->engine->Tick(now);
+  if (!e.ok()) return e.status();
+  t.engine = *e;
+  auto d = impl_->digester->Tick(now);
+  if (!d.ok()) return d.status();
+  t.digests = *d;
+  auto s = impl_->dispatcher->Tick(now);
+  if (!s.ok()) return s.status();
+  t.dispatched = *s;
+  return t;
+}
+
+Result<std::optional<SystemTime>> Runner::NextWake() {
+  std::optional<SystemTime> best;
+  auto consider = [&best](const Result<std::optional<SystemTime>>& r) -> Status {
+    if (!r.ok()) return r.status();
+    if (r->has_value() && (!best || **r < *best)) best = **r;
+    return Status::OK();
+  };
+  DUBAN_RETURN_IF_ERROR(consider(impl_->engine->NextWake()));
+  DUBAN_RETURN_IF_ERROR(consider(impl_->digester->NextWake()));
+  DUBAN_RETURN_IF_ERROR(consider(impl_->dispatcher->NextWake()));
+  return best;
+}
+
+}  // namespace duban::app

@@ -1,0 +1,122 @@
+#include "engine/engine.h"
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+#include "engine/engine_impl.h"
+
+namespace duban::engine {
+
+std::optional<StepRef> ParseStep(const std::string& step) {
+  const auto parts = Split(step, '/');
+  StepRef r;
+  if (parts.size() == 3 && parts[0] == "m") {
+    r.kind = 'm';
+    r.a = parts[1];
+    r.b = parts[2];
+    return r;
+  }
+  if (parts.size() == 5 && parts[0] == "l" && parts[3].size() > 1 && parts[4].size() > 1) {
+    r.kind = 'l';
+    r.a = parts[1];
+    r.b = parts[2];
+    try {
+      r.epoch = std::stoi(parts[3].substr(1));
+      r.repeat = std::stoi(parts[4].substr(1));
+    } catch (...) {
+      return std::nullopt;
+    }
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::string MaterializeStep(const std::string& obligation, const std::string& period) {
+  return fmt::format("m/{}/{}", obligation, period);
+}
+
+std::string LadderStep(const std::string& ladder, const std::string& step, int epoch,
+                       int repeat) {
+  return fmt::format("l/{}/{}/e{}/r{}", ladder, step, epoch, repeat);
+}
+
+Engine::Engine(Options options, store::Store& store)
+    : impl_(std::make_unique<Impl>(std::move(options), store)),
+      directory_(std::make_shared<Directory>()) {
+  impl_->directory = &directory_;
+  for (const auto& spec : impl_->options.campaigns) {
+    auto time = CampaignTime::Create(*spec, impl_->options.calendar);
+    // The loader validated every rule, so failure here is a bug.
+    if (!time.ok()) continue;
+    impl_->campaigns[spec->id] = Campaign{spec, std::move(*time)};
+  }
+}
+
+Engine::~Engine() = default;
+
+void Engine::SetDirectory(std::shared_ptr<const Directory> directory) {
+  directory_ = std::move(directory);
+}
+
+Result<std::optional<SystemTime>> Engine::NextWake() { return impl_->store.NextTimerAt(); }
+
+Status Engine::Sync(SystemTime now) {
+  store::EngineBatch batch;
+  for (const auto& [id, c] : impl_->campaigns) {
+    for (const auto& ob : c.spec->obligations) {
+      // The next occurrence that has not been materialised yet. Occurrences
+      // already due when the daemon first meets the campaign are not
+      // invented after the fact.
+      auto next = c.time->NextOccurrence(ob, now);
+      if (!next) continue;
+      const std::string period = c.time->LocalDate(*next);
+      const std::string step = MaterializeStep(ob.id, period);
+      auto exists = impl_->store.HasTimer(id, 0, step);
+      if (!exists.ok()) return exists.status();
+      if (*exists) continue;
+      store::Timer t;
+      t.campaign = id;
+      t.step = step;
+      t.fire_at = std::max(now, *next - impl_->options.materialize_lead);
+      batch.new_timers.push_back(std::move(t));
+    }
+  }
+  if (batch.empty()) return Status::OK();
+  auto r = impl_->store.CommitEngineBatch(batch, now);
+  return r.status();
+}
+
+Result<TickStats> Engine::Tick(SystemTime now) {
+  TickStats stats;
+  while (true) {
+    auto due = impl_->store.DueTimers(now, impl_->options.batch_size);
+    if (!due.ok()) return due.status();
+    if (due->empty()) return stats;
+    store::EngineBatch batch;
+    for (const auto& t : *due) {
+      ++stats.timers;
+      const Campaign* c = impl_->Find(t.campaign);
+      auto ref = ParseStep(t.step);
+      Result<std::string> outcome = std::string("obsolete: campaign is no longer configured");
+      if (c != nullptr && !ref) {
+        outcome = std::string("obsolete: unknown step");
+      } else if (c != nullptr && ref->kind == 'm') {
+        outcome = impl_->Materialize(*c, t, *ref, now, batch, stats);
+      } else if (c != nullptr) {
+        outcome = impl_->RunLadderStep(*c, t, *ref, now, batch, stats);
+      }
+      if (!outcome.ok()) return outcome.status();
+      if (StartsWith(*outcome, "skipped")) ++stats.skipped;
+      else if (StartsWith(*outcome, "obsolete") || StartsWith(*outcome, "not applicable")) ++stats.obsolete;
+      else ++stats.fired;
+      batch.fired.push_back({t.id, *outcome});
+    }
+    auto counts = impl_->store.CommitEngineBatch(batch, now);
+    if (!counts.ok()) return counts.status();
+    stats.items_created += counts->items_created;
+    stats.intents += counts->intents_created;
+    if (static_cast<int>(due->size()) < impl_->options.batch_size) return stats;
+  }
+}
+
+}  // namespace duban::engine

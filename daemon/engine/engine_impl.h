@@ -1,0 +1,63 @@
+// Engine internals shared by engine.cc, materialize.cc and ladder_step.cc.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/campaign_time.h"
+#include "engine/engine.h"
+#include "store/store.h"
+#include "workflow/spec.h"
+
+namespace duban::engine {
+
+struct Campaign {
+  std::shared_ptr<const workflow::WorkflowSpec> spec;
+  std::unique_ptr<CampaignTime> time;
+};
+
+// A parsed timer step. Formats:
+//   m/<obligation>/<period>                     materialise one occurrence
+//   l/<ladder>/<step>/e<epoch>/r<repeat>        one ladder step of an item
+struct StepRef {
+  char kind = '?';
+  std::string a;  // obligation or ladder id
+  std::string b;  // period or step name
+  int epoch = 0;
+  int repeat = 0;
+};
+std::optional<StepRef> ParseStep(const std::string& step);
+std::string MaterializeStep(const std::string& obligation, const std::string& period);
+std::string LadderStep(const std::string& ladder, const std::string& step, int epoch, int repeat);
+
+struct Engine::Impl {
+  Options options;
+  store::Store& store;
+  std::map<std::string, Campaign> campaigns;  // by campaign id
+  std::shared_ptr<const Directory>* directory = nullptr;
+
+  Impl(Options o, store::Store& s) : options(std::move(o)), store(s) {}
+  const Directory& dir() const { return **directory; }
+  const Campaign* Find(const std::string& id) const {
+    auto it = campaigns.find(id);
+    return it == campaigns.end() ? nullptr : &it->second;
+  }
+
+  // Each returns the outcome text recorded on the timer and appends the
+  // writes it decided to `batch`.
+  Result<std::string> Materialize(const Campaign& c, const store::Timer& t, const StepRef& ref,
+                                  SystemTime now, store::EngineBatch& batch, TickStats& stats);
+  Result<std::string> RunLadderStep(const Campaign& c, const store::Timer& t,
+                                    const StepRef& ref, SystemTime now,
+                                    store::EngineBatch& batch, TickStats& stats);
+  // The ladder timers of a new item due at `due`.
+  Result<std::vector<store::Timer>> LadderTimers(const Campaign& c, const workflow::Ladder& ladder,
+                                                 SystemTime due, int epoch);
+  // Facts about an item that templates may use.
+  nlohmann::json Facts(const Campaign& c, const store::Item& item, SystemTime now) const;
+};
+
+}  // namespace duban::engine

@@ -1,0 +1,53 @@
+// Submissions of obligation items (the weekly report with its figures).
+#include <fmt/format.h>
+
+#include "engine/engine_impl.h"
+
+namespace duban::engine {
+namespace {
+
+nlohmann::json ToJson(const workflow::FieldValues& values) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, v] : values) {
+    std::visit([&](const auto& x) { j[name] = x; }, v);
+  }
+  return j;
+}
+
+}  // namespace
+
+Result<store::Item> Engine::Submit(const Submission& s, SystemTime now) {
+  const Campaign* c = impl_->Find(s.campaign);
+  if (c == nullptr) return Status::NotFound("no such campaign", s.campaign);
+  const workflow::Obligation* ob = c->spec->FindObligation(s.obligation);
+  if (ob == nullptr) return Status::NotFound("no such obligation", s.obligation);
+  const std::string key = fmt::format("{}/{}/{}/{}", s.campaign, s.obligation, s.period, s.unit);
+  auto item = impl_->store.FindItemByKey(key);
+  if (!item.ok()) return item.status();
+  if (!item->has_value()) {
+    return Status::NotFound("no report is owed for this unit and period", key);
+  }
+  const std::vector<workflow::FieldError> errors = workflow::Validate(ob->fields, s.fields);
+  if (!errors.empty()) {
+    std::string msg;
+    for (const auto& e : errors) msg += fmt::format("{}{}: {}", msg.empty() ? "" : "\n", e.field, e.message);
+    return Status::InvalidArgument(msg);
+  }
+  nlohmann::json data = ToJson(s.fields);
+  const store::Item& it = **item;
+  // "每周五上午12时前": a report at exactly the due instant is late unless the
+  // campaign says due_inclusive.
+  const bool late = it.due_at && (ob->due_inclusive ? now > *it.due_at : now >= *it.due_at);
+  data["late"] = late;
+  if (late) {
+    data["late_minutes"] =
+        std::chrono::duration_cast<std::chrono::minutes>(now - *it.due_at).count();
+  }
+  data["submitted_by"] = s.actor;
+  DUBAN_RETURN_IF_ERROR(impl_->store.ResolveItem(it.id, "submitted", data.dump(), now));
+  auto after = impl_->store.GetItem(it.id);
+  if (!after.ok()) return after.status();
+  return **after;
+}
+
+}  // namespace duban::engine

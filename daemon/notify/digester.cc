@@ -1,0 +1,151 @@
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "notify/notify.h"
+#include "render/render.h"
+#include "store/store.h"
+
+namespace duban::notify {
+
+Family FamilyOfType(const std::string& type) {
+  if (type == "aliyun_sms" || type == "tencent_sms") return Family::kSms;
+  if (type == "dingtalk" || type == "wecom" || type == "feishu") return Family::kMarkdown;
+  return Family::kText;
+}
+
+// The family's own template, else the closest one: plain text reads well
+// everywhere; markdown is still legible as SMS; an SMS text is plain text.
+const std::string& Binding::For(Family f) const {
+  const std::string* order[3];
+  switch (f) {
+    case Family::kSms: order[0] = &sms; order[1] = &text; order[2] = &markdown; break;
+    case Family::kMarkdown: order[0] = &markdown; order[1] = &text; order[2] = &sms; break;
+    case Family::kText: order[0] = &text; order[1] = &markdown; order[2] = &sms; break;
+  }
+  for (const std::string* s : order) {
+    if (!s->empty()) return *s;
+  }
+  return text;
+}
+
+Digester::Digester(DigestOptions options, DigestDeps deps)
+    : options_(options), deps_(std::move(deps)) {}
+
+Result<std::optional<SystemTime>> Digester::NextWake() {
+  return deps_.store->NextIntentGroupAt();
+}
+
+Result<int> Digester::Tick(SystemTime now) {
+  int digests = 0;
+  while (true) {
+    auto groups = deps_.store->ClosedIntentGroups(now, options_.batch_limit);
+    if (!groups.ok()) return groups.status();
+    if (groups->empty()) return digests;
+    for (const auto& [recipient, binding] : *groups) {
+      auto group = deps_.store->OpenIntents(recipient, binding);
+      if (!group.ok()) return group.status();
+      if (group->empty()) continue;
+      DUBAN_RETURN_IF_ERROR(DigestGroup(*group, now));
+      ++digests;
+    }
+  }
+}
+
+// One digest: re-check items, pick the channel, render, defer for quiet hours.
+Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime now) {
+  store::DigestCommit commit;
+  nlohmann::json items = nlohmann::json::array();
+  std::vector<store::ItemId> item_ids;
+  bool critical = false;
+  bool bypass = false;
+  for (const auto& in : group) {
+    commit.consumed.push_back(in.id);
+    if (in.item_id != 0) {
+      auto item = deps_.store->GetItem(in.item_id);
+      if (!item.ok()) return item.status();
+      // Resolved or acknowledged since the intent was made: drop it.
+      if (!item->has_value() || !(*item)->open() || (*item)->acknowledged_at) continue;
+      item_ids.push_back(in.item_id);
+    }
+    nlohmann::json p = nlohmann::json::parse(in.payload, nullptr, false);
+    if (p.is_discarded() || !p.is_object()) p = nlohmann::json::object();
+    items.push_back(std::move(p));
+    critical = critical || in.severity == "critical";
+    bypass = bypass || in.bypass_quiet_hours || in.severity == "critical";
+  }
+  const store::Intent& first = group.front();
+  if (items.empty()) {
+    commit.outcome = "suppressed: every item was resolved or acknowledged before sending";
+    return deps_.store->CommitDigest(commit, now);
+  }
+  for (size_t i = 0; i < items.size(); ++i) items[i]["last"] = i + 1 == items.size();
+
+  auto contact = deps_.find_contact(first.recipient);
+  if (!contact) {
+    commit.outcome = "suppressed: recipient " + first.recipient + " is not in the directory";
+    return deps_.store->CommitDigest(commit, now);
+  }
+  const ChannelInfo* channel = nullptr;
+  for (const auto& name : contact->channels) {
+    auto it = deps_.channels.find(name);
+    if (it != deps_.channels.end()) {
+      channel = &it->second;
+      break;
+    }
+  }
+  if (channel == nullptr) {
+    auto it = deps_.channels.find(deps_.default_channel);
+    if (it == deps_.channels.end()) {
+      commit.outcome = "suppressed: no configured channel for " + contact->id;
+      return deps_.store->CommitDigest(commit, now);
+    }
+    channel = &it->second;
+  }
+  auto binding = deps_.bindings.find(first.binding);
+  if (binding == deps_.bindings.end()) {
+    return Status::NotFound("template binding", first.binding);
+  }
+  const std::string& tmpl = binding->second.For(channel->family);
+  nlohmann::json ctx = items.front();
+  ctx["items"] = items;
+  ctx["count"] = items.size();
+  ctx["recipient"] = {{"name", contact->name}, {"role", contact->role}};
+  auto body = deps_.templates->Render(tmpl, ctx);
+
+  store::OutboxRow row;
+  row.idempotency_key = fmt::format("digest/{}/{}", first.id, channel->name);
+  row.channel = channel->name;
+  row.recipient = contact->id;
+  row.address = channel->is_sms ? contact->mobile : channel->name;
+  row.binding = first.binding;
+  row.campaign = first.campaign;
+  row.severity = critical ? "critical" : first.severity;
+  row.items = item_ids;
+  row.next_attempt_at = now;
+  if (!body.ok()) {
+    // A template bug must not hold back every other message: the digest is
+    // kept as a dead letter the administrator sees and can retry after a fix.
+    row.state = "dead";
+    row.body = fmt::format("(not rendered: template '{}' for {}: {})", tmpl, first.binding,
+                           body.status().message());
+    commit.outcome = "dead: template failed";
+    commit.rows.push_back(std::move(row));
+    return deps_.store->CommitDigest(commit, now);
+  }
+  row.body = *body;
+  // Quiet hours hold SMS until the window ends; they never drop a message.
+  // Critical messages (collapse risk) go out at once.
+  if (channel->is_sms && !bypass) {
+    const int qs = contact->quiet_start_min.value_or(options_.quiet_start_min);
+    const int qe = contact->quiet_end_min.value_or(options_.quiet_end_min);
+    const int m = deps_.local_time->MinuteOfDay(now);
+    const bool quiet = qs <= qe ? (m >= qs && m < qe) : (m >= qs || m < qe);
+    if (quiet) row.next_attempt_at = deps_.local_time->NextAt(now, qe);
+  }
+  commit.outcome = "sent";
+  commit.rows.push_back(std::move(row));
+  return deps_.store->CommitDigest(commit, now);
+}
+
+}  // namespace duban::notify
