@@ -22,14 +22,7 @@ class ZoneLocalTime final : public notify::LocalTime {
         std::chrono::duration_cast<std::chrono::minutes>(zone_.ToLocal(t).time_of_day).count());
   }
   SystemTime NextAt(SystemTime t, int minute) const override {
-    const auto l = zone_.ToLocal(t);
-    SystemTime at = zone_.ToInstant(l.date, std::chrono::minutes(minute));
-    if (at <= t) {
-      at = zone_.ToInstant(std::chrono::year_month_day(std::chrono::sys_days(l.date) +
-                                                       std::chrono::days(1)),
-                           std::chrono::minutes(minute));
-    }
-    return at;
+    return zone_.NextLocalTime(t, std::chrono::minutes(minute));
   }
   std::string Short(SystemTime t) const override { return zone_.FormatWithWeekday(t); }
 

@@ -69,20 +69,4 @@ std::string CampaignTime::Describe(SystemTime t) const {
                      minutes / 60, minutes % 60);
 }
 
-int CampaignTime::MinuteOfDay(SystemTime t) const {
-  return static_cast<int>(
-      std::chrono::duration_cast<std::chrono::minutes>(impl_->zone.ToLocal(t).time_of_day).count());
-}
-
-SystemTime CampaignTime::NextAt(SystemTime t, int minute_of_day) const {
-  const schedule::LocalDateTime l = impl_->zone.ToLocal(t);
-  SystemTime at = impl_->zone.ToInstant(l.date, std::chrono::minutes(minute_of_day));
-  if (at <= t) {
-    at = impl_->zone.ToInstant(
-        std::chrono::year_month_day(std::chrono::sys_days(l.date) + std::chrono::days(1)),
-        std::chrono::minutes(minute_of_day));
-  }
-  return at;
-}
-
 }  // namespace duban::engine

@@ -39,10 +39,6 @@ class CampaignTime {
   std::string LocalDate(SystemTime t) const;
   // For messages: "4月12日（周五）12:00".
   std::string Describe(SystemTime t) const;
-  // Minutes after local midnight.
-  int MinuteOfDay(SystemTime t) const;
-  // The first instant after `t` whose local time is `minute_of_day`.
-  SystemTime NextAt(SystemTime t, int minute_of_day) const;
 
  private:
   struct Impl;

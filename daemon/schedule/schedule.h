@@ -55,6 +55,9 @@ class Zone {
   // shifted forward by the gap (02:30 → 03:30); a repeated one resolves to
   // its earlier instant.
   SystemTime ToInstant(Date date, Millis time_of_day) const;
+  // The first instant strictly after `t` whose local time of day is
+  // `time_of_day` (today's if still ahead, else tomorrow's).
+  SystemTime NextLocalTime(SystemTime t, Millis time_of_day) const;
   // Minutes east of UTC in effect at `t`.
   int OffsetMinutes(SystemTime t) const;
   // "2024-04-12 12:00", seconds added when not zero ("2024-12-15 23:59:59").

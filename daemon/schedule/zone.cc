@@ -114,4 +114,11 @@ Window LocalDaysWindow(const Zone& zone, Date first, std::optional<Date> last) {
   return w;
 }
 
+SystemTime Zone::NextLocalTime(SystemTime t, Millis time_of_day) const {
+  const Date today = LocalDate(t);
+  const SystemTime at = ToInstant(today, time_of_day);
+  if (at > t) return at;
+  return ToInstant(Date(std::chrono::sys_days(today) + std::chrono::days(1)), time_of_day);
+}
+
 }  // namespace duban::schedule

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "schedule/schedule.h"
+#include "base/time_format.h"
 #include "schedule_testing.h"
 #include "testing/status_matchers.h"
 
@@ -85,6 +86,23 @@ TEST(ZoneTest, FormatsDatesAndChineseWeekdays) {
   EXPECT_EQ(WeekdayZh(D(2024, 4, 8)), "周一");
   EXPECT_EQ(WeekdayZh(D(1970, 1, 1)), "周四");
   EXPECT_EQ(WeekdayZh(D(1969, 12, 28)), "周日");
+}
+
+}  // namespace
+}  // namespace duban::schedule
+
+namespace duban::schedule {
+namespace {
+
+TEST(ZoneNextLocalTimeTest, TodayIfAheadElseTomorrow) {
+  auto zone = Zone::Load("Asia/Shanghai");
+  ASSERT_TRUE(zone.ok());
+  const SystemTime night = *ParseRfc3339("2024-03-28T22:30+08:00");
+  EXPECT_EQ(zone->Format(zone->NextLocalTime(night, std::chrono::hours(8))), "2024-03-29 08:00");
+  const SystemTime early = *ParseRfc3339("2024-03-29T06:00+08:00");
+  EXPECT_EQ(zone->Format(zone->NextLocalTime(early, std::chrono::hours(8))), "2024-03-29 08:00");
+  const SystemTime exact = *ParseRfc3339("2024-03-29T08:00+08:00");
+  EXPECT_EQ(zone->Format(zone->NextLocalTime(exact, std::chrono::hours(8))), "2024-03-30 08:00");
 }
 
 }  // namespace
