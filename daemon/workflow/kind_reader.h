@@ -42,7 +42,7 @@ struct KindReader {
   std::optional<Transition> ReadTransition(const YAML::Node& node,
                                            const std::string& path);
   void ReadCreate(const YAML::Node& node, const std::string& path);
-  void ReadSeverity(const YAML::Node& list, const std::string& path);
+  void ReadSeverityRules(const YAML::Node& list, const std::string& path);
 };
 
 }  // namespace duban::workflow

@@ -157,7 +157,8 @@ void KindReader::ReadCreate(const YAML::Node& node, const std::string& path) {
   kind.create = Input(fields, optional, path);
 }
 
-void KindReader::ReadSeverity(const YAML::Node& list, const std::string& path) {
+void KindReader::ReadSeverityRules(const YAML::Node& list,
+                                   const std::string& path) {
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string p = IndexPath(path, i);
     MapReader m(list[i], p, &s.ctx);
@@ -266,7 +267,7 @@ void ReadItemKind(const YAML::Node& node, const std::string& path,
   }
   if (severity && CheckCount(*severity, JoinPath(path, "severity"),
                              "severity rules", kMaxEntries, s)) {
-    r.ReadSeverity(*severity, JoinPath(path, "severity"));
+    r.ReadSeverityRules(*severity, JoinPath(path, "severity"));
   }
   // Reachability over a partly read lifecycle would only repeat earlier
   // errors in other words.

@@ -140,8 +140,16 @@ void ReadObligation(const YAML::Node& node, const std::string& path,
   if (auto levels = ReadOwedBy(owed_by, JoinPath(path, "owed_by"), s))
     o.owed_by = *levels;
   if (owed_to) {
-    if (auto rp = s.ReadRolePath(*owed_to, JoinPath(path, "owed_to")))
+    auto rp = s.ReadRolePath(*owed_to, JoinPath(path, "owed_to"));
+    if (rp && (rp->anchor == RolePath::Anchor::kDepartment ||
+               rp->anchor == RolePath::Anchor::kAgency)) {
+      s.Error(
+          *owed_to, JoinPath(path, "owed_to"),
+          fmt::format("'{}' names a unit that only item kinds have", rp->text),
+          "an obligation is owed up the hierarchy, e.g. parent.office");
+    } else if (rp) {
       o.owed_to = *rp;
+    }
   }
   if (schedule) {
     if (auto rule = ReadRule(*schedule, JoinPath(path, "schedule"), s.ctx))

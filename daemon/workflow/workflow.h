@@ -24,8 +24,8 @@
 namespace duban::workflow {
 
 struct LoadOptions {
-  // Template names that exist (as written in a campaign's `templates:`
-  // section). When absent, template names are not checked.
+  // Template names that exist, as render::TemplateSet::Names() gives them
+  // ("weekly_report_reminder.sms"). When absent, they are not checked.
   std::optional<std::set<std::string>> templates;
   // Holiday calendar names that exist ("cn-holidays"). When absent, not
   // checked.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "schedule/schedule_testing.h"
@@ -276,6 +277,26 @@ TEST(ShippedCampaignsTest, TemplateCampaignIsACleanStartingPoint) {
   auto spec = LoadShipped("template-campaign.yaml");
   ASSERT_NE(spec, nullptr);
   EXPECT_EQ(static_cast<int>(spec->phases[0].days.first.year()), 2026);
+}
+
+TEST(ShippedCampaignsTest, EveryTemplateTheyNameIsShipped) {
+  // What `duban check` does: the names in templates/, without ".mustache".
+  LoadOptions options;
+  options.templates.emplace();
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::SourcePath("templates"))) {
+    const std::string file = entry.path().filename().string();
+    const std::string suffix = ".mustache";
+    if (file.size() > suffix.size() &&
+        file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      options.templates->insert(file.substr(0, file.size() - suffix.size()));
+    }
+  }
+  for (const char* name :
+       {"jiafeng-2024-hundred-day.yaml", "gansu-2024-spot-check.yaml",
+        "template-campaign.yaml"}) {
+    EXPECT_NE(LoadShipped(name, options), nullptr) << name;
+  }
 }
 
 TEST(ShippedCampaignsTest, TemplateNamesAreCheckedWhenKnown) {
