@@ -57,7 +57,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(const Options& options, D
   Metrics* metrics = impl->deps.metrics;
   metrics->Describe("duban_http_requests_total", "counter",
                     "HTTP requests served, by method, route and status code.");
-  srv.set_logger([metrics](const httplib::Request& req, const httplib::Response& res) {
+  // Counted before the response is written (the logger runs after), so a
+  // client that reads /metrics right after a request sees it counted.
+  srv.set_post_routing_handler([metrics](const httplib::Request& req, httplib::Response& res) {
     metrics->Increment("duban_http_requests_total",
                        {{"method", req.method}, {"route", RouteLabel(req)},
                         {"code", std::to_string(res.status)}});
