@@ -101,9 +101,9 @@ Result<TickStats> Engine::Tick(SystemTime now) {
       if (c != nullptr && !ref) {
         outcome = std::string("obsolete: unknown step");
       } else if (c != nullptr && ref->kind == 'm') {
-        outcome = impl_->Materialize(*c, t, *ref, now, batch, stats);
+        outcome = impl_->Materialize(*c, *ref, now, batch);
       } else if (c != nullptr) {
-        outcome = impl_->RunLadderStep(*c, t, *ref, now, batch, stats);
+        outcome = impl_->RunLadderStep(*c, t, *ref, now, batch);
       }
       if (!outcome.ok()) return outcome.status();
       if (StartsWith(*outcome, "skipped")) ++stats.skipped;

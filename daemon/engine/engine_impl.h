@@ -48,14 +48,14 @@ struct Engine::Impl {
 
   // Each returns the outcome text recorded on the timer and appends the
   // writes it decided to `batch`.
-  Result<std::string> Materialize(const Campaign& c, const store::Timer& t, const StepRef& ref,
-                                  SystemTime now, store::EngineBatch& batch, TickStats& stats);
+  Result<std::string> Materialize(const Campaign& c, const StepRef& ref, SystemTime now,
+                                  store::EngineBatch& batch);
   Result<std::string> RunLadderStep(const Campaign& c, const store::Timer& t,
                                     const StepRef& ref, SystemTime now,
-                                    store::EngineBatch& batch, TickStats& stats);
+                                    store::EngineBatch& batch);
   // The ladder timers of a new item due at `due`.
-  Result<std::vector<store::Timer>> LadderTimers(const Campaign& c, const workflow::Ladder& ladder,
-                                                 SystemTime due, int epoch);
+  std::vector<store::Timer> LadderTimers(const Campaign& c, const workflow::Ladder& ladder,
+                                         SystemTime due, int epoch);
   // Facts about an item that templates may use.
   nlohmann::json Facts(const Campaign& c, const store::Item& item, SystemTime now) const;
 };

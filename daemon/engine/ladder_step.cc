@@ -56,8 +56,7 @@ nlohmann::json Engine::Impl::Facts(const Campaign& c, const store::Item& item,
 
 Result<std::string> Engine::Impl::RunLadderStep(const Campaign& c, const store::Timer& t,
                                                 const StepRef& ref, SystemTime now,
-                                                store::EngineBatch& batch, TickStats& stats) {
-  (void)stats;
+                                                store::EngineBatch& batch) {
   const workflow::Ladder* ladder = c.spec->FindLadder(ref.a);
   const workflow::LadderStep* step = ladder == nullptr ? nullptr : FindStep(*ladder, ref.b);
   if (step == nullptr) return std::string("obsolete: ladder step is no longer in the campaign");

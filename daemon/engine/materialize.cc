@@ -7,7 +7,7 @@
 
 namespace duban::engine {
 
-Result<std::vector<store::Timer>> Engine::Impl::LadderTimers(const Campaign& c,
+std::vector<store::Timer> Engine::Impl::LadderTimers(const Campaign& c,
                                                              const workflow::Ladder& ladder,
                                                              SystemTime due, int epoch) {
   std::vector<store::Timer> out;
@@ -21,13 +21,10 @@ Result<std::vector<store::Timer>> Engine::Impl::LadderTimers(const Campaign& c,
   return out;
 }
 
-Result<std::string> Engine::Impl::Materialize(const Campaign& c, const store::Timer& t,
-                                              const StepRef& ref, SystemTime now,
-                                              store::EngineBatch& batch, TickStats& stats) {
-  (void)stats;
+Result<std::string> Engine::Impl::Materialize(const Campaign& c, const StepRef& ref,
+                                              SystemTime now, store::EngineBatch& batch) {
   const workflow::Obligation* ob = c.spec->FindObligation(ref.a);
   if (ob == nullptr) return std::string("obsolete: obligation is no longer in the campaign");
-  (void)t;
   // The occurrence this timer stands for is the one on the period's date.
   auto due = c.time->OccurrenceOn(*ob, ref.b);
   if (!due) {
@@ -41,12 +38,8 @@ Result<std::string> Engine::Impl::Materialize(const Campaign& c, const store::Ti
   const auto units = dir().UnitsAt(levels, c.spec->scope.under);
   const workflow::Ladder* ladder =
       ob->ladder >= 0 ? &c.spec->ladders[static_cast<size_t>(ob->ladder)] : nullptr;
-  std::vector<store::Timer> ladder_timers;
-  if (ladder != nullptr) {
-    auto timers = LadderTimers(c, *ladder, *due, 0);
-    if (!timers.ok()) return timers.status();
-    ladder_timers = std::move(*timers);
-  }
+  const std::vector<store::Timer> ladder_timers =
+      ladder != nullptr ? LadderTimers(c, *ladder, *due, 0) : std::vector<store::Timer>{};
   for (const model::Unit* u : units) {
     store::EngineBatch::NewItem ni;
     ni.item.campaign = c.spec->id;
