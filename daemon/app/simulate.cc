@@ -18,24 +18,6 @@
 namespace duban::app {
 namespace {
 
-// Records every message instead of sending it.
-class RecordingChannel final : public notify::Channel {
- public:
-  RecordingChannel(const Clock& clock, std::vector<SimulatedMessage>* out)
-      : clock_(clock), out_(out) {}
-  const std::string& name() const override { return name_; }
-  void Send(const store::OutboxRow& row, std::function<void(notify::SendResult)> done) override {
-    out_->push_back({clock_.Now(), row.channel, row.recipient, "", row.address, row.binding,
-                     row.severity, row.body});
-    done({notify::SendResult::Kind::kSent, fmt::format("sim-{}", row.id), "", {}});
-  }
-
- private:
-  std::string name_ = "recorder";
-  const Clock& clock_;
-  std::vector<SimulatedMessage>* out_;
-};
-
 struct Event {
   SystemTime at;
   int line = 0;
@@ -90,6 +72,13 @@ Result<std::vector<Event>> ReadEvents(const std::string& path, const std::string
 }
 
 }  // namespace
+
+void RecordingChannel::Send(const store::OutboxRow& row,
+                            std::function<void(notify::SendResult)> done) {
+  out_->push_back({clock_.Now(), row.channel, row.recipient, "", row.address, row.binding,
+                   row.severity, row.body});
+  done({notify::SendResult::Kind::kSent, fmt::format("sim-{}", row.id), "", {}});
+}
 
 Result<SimulationResult> Simulate(const config::DaemonConfig& config,
                                   const SimulationOptions& options, spdlog::logger& log) {

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
+#include "notify/channel.h"
 
 namespace duban::app {
 
@@ -23,6 +24,21 @@ struct SimulatedMessage {
   std::string binding;
   std::string severity;
   std::string body;
+};
+
+// A channel that records every message (stamped with `clock`) instead of
+// sending it. Both must outlive it.
+class RecordingChannel final : public notify::Channel {
+ public:
+  RecordingChannel(const Clock& clock, std::vector<SimulatedMessage>* out)
+      : clock_(clock), out_(out) {}
+  const std::string& name() const override { return name_; }
+  void Send(const store::OutboxRow& row, std::function<void(notify::SendResult)> done) override;
+
+ private:
+  std::string name_ = "recorder";
+  const Clock& clock_;
+  std::vector<SimulatedMessage>* out_;
 };
 
 struct SimulationOptions {

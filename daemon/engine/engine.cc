@@ -40,6 +40,11 @@ std::string LadderStep(const std::string& ladder, const std::string& step, int e
   return fmt::format("l/{}/{}/e{}/r{}", ladder, step, epoch, repeat);
 }
 
+std::string ObligationItemKey(const std::string& campaign, const std::string& obligation,
+                              const std::string& period, const std::string& unit) {
+  return fmt::format("{}/{}/{}/{}", campaign, obligation, period, unit);
+}
+
 Engine::Engine(Options options, store::Store& store)
     : impl_(std::make_unique<Impl>(std::move(options), store)),
       directory_(std::make_shared<Directory>()) {

@@ -32,6 +32,10 @@ struct StepRef {
 std::optional<StepRef> ParseStep(const std::string& step);
 std::string MaterializeStep(const std::string& obligation, const std::string& period);
 std::string LadderStep(const std::string& ladder, const std::string& step, int epoch, int repeat);
+// The natural key of one unit's item for one occurrence of an obligation:
+// materialisation creates it, a submission finds it by it.
+std::string ObligationItemKey(const std::string& campaign, const std::string& obligation,
+                              const std::string& period, const std::string& unit);
 
 struct Engine::Impl {
   Options options;

@@ -16,7 +16,8 @@ const workflow::LadderStep* FindStep(const workflow::Ladder& ladder, const std::
 }
 
 bool IsPreDue(const workflow::TimeOffset& after) {
-  return !after.text.empty() && after.text.front() == '-';
+  const schedule::Offset& o = after.offset;
+  return o.kind == schedule::Offset::Kind::kDuration ? o.duration < Millis(0) : o.days < 0;
 }
 
 // Missed = not submitted before its due time (never, or late).

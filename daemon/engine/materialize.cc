@@ -44,7 +44,7 @@ Result<std::string> Engine::Impl::Materialize(const Campaign& c, const StepRef& 
     store::EngineBatch::NewItem ni;
     ni.item.campaign = c.spec->id;
     ni.item.kind = ob->id;
-    ni.item.key = fmt::format("{}/{}/{}/{}", c.spec->id, ob->id, ref.b, u->id);
+    ni.item.key = ObligationItemKey(c.spec->id, ob->id, ref.b, u->id);
     ni.item.owner_unit = u->id;
     ni.item.state = "due";
     ni.item.due_at = *due;

@@ -21,7 +21,7 @@ Result<store::Item> Engine::Submit(const Submission& s, SystemTime now) {
   if (c == nullptr) return Status::NotFound("no such campaign", s.campaign);
   const workflow::Obligation* ob = c->spec->FindObligation(s.obligation);
   if (ob == nullptr) return Status::NotFound("no such obligation", s.obligation);
-  const std::string key = fmt::format("{}/{}/{}/{}", s.campaign, s.obligation, s.period, s.unit);
+  const std::string key = ObligationItemKey(s.campaign, s.obligation, s.period, s.unit);
   auto item = impl_->store.FindItemByKey(key);
   if (!item.ok()) return item.status();
   if (!item->has_value()) {

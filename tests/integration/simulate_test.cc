@@ -129,18 +129,7 @@ TEST_F(SimulateTest, CatchUpAfterDowntimeSkipsStaleRemindersAndFiresEscalationsO
   auto store = store::OpenSqlite({town_.database()}, clock.Now());
   ASSERT_OK(store);
   std::vector<SimulatedMessage> sent;
-  class Rec final : public notify::Channel {
-   public:
-    Rec(const Clock& c, std::vector<SimulatedMessage>* o) : c_(c), o_(o) {}
-    const std::string& name() const override { return n_; }
-    void Send(const store::OutboxRow& row, std::function<void(notify::SendResult)> done) override {
-      o_->push_back({c_.Now(), row.channel, row.recipient, "", "", row.binding, row.severity, row.body});
-      done({notify::SendResult::Kind::kSent, "x", "", {}});
-    }
-    const Clock& c_;
-    std::vector<SimulatedMessage>* o_;
-    std::string n_ = "rec";
-  } rec(clock, &sent);
+  RecordingChannel rec(clock, &sent);
   RunnerDeps deps{&town_.config(), store->get(), &clock, &log_, &loaded, &rec};
   auto runner = Runner::Create(deps);
   ASSERT_OK(runner);
