@@ -132,6 +132,64 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('pending', 'retry');
 )sql"},
+      {3, "audit log, api tokens, silences, outbox sending state", R"sql(
+-- The audit log: append only. Each record's hash is SHA-256 over its own
+-- fields and the previous record's hash, so an edit, a deletion or a
+-- reordering breaks the chain at the first record touched (audit verify).
+CREATE TABLE audit_log (
+  seq        INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  via        TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  item_id    INTEGER NOT NULL DEFAULT 0,
+  payload    TEXT NOT NULL DEFAULT '{}',
+  prev_hash  TEXT NOT NULL,
+  hash       TEXT NOT NULL
+);
+CREATE INDEX audit_item ON audit_log(item_id, seq) WHERE item_id != 0;
+-- Bearer tokens: only a SHA-256 of the secret part is kept.
+CREATE TABLE api_tokens (
+  id          TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  role        TEXT NOT NULL,
+  unit_id     TEXT NOT NULL,
+  contact_id  TEXT NOT NULL DEFAULT '',
+  label       TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER,
+  revoked_at  INTEGER
+);
+CREATE TABLE silences (
+  id           INTEGER PRIMARY KEY,
+  unit_id      TEXT NOT NULL DEFAULT '',
+  kind         TEXT NOT NULL DEFAULT '',
+  channel      TEXT NOT NULL DEFAULT '',
+  starts_at    INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  reason       TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  cancelled_at INTEGER
+);
+CREATE INDEX silences_active ON silences(expires_at) WHERE cancelled_at IS NULL;
+-- Delivery attempts in flight: a row is 'sending' from the moment it is
+-- handed to a channel until the answer is recorded; after a crash, rows
+-- sending for longer than a timeout are found here and recovered.
+ALTER TABLE outbox ADD COLUMN sending_since INTEGER;
+CREATE INDEX outbox_sending ON outbox(sending_since) WHERE state = 'sending';
+CREATE INDEX outbox_state ON outbox(state, id);
+-- Delivery receipts per item: which messages named an item.
+CREATE TABLE outbox_items (
+  outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+  item_id   INTEGER NOT NULL,
+  PRIMARY KEY (item_id, outbox_id)
+) WITHOUT ROWID;
+INSERT INTO outbox_items(outbox_id, item_id)
+  SELECT o.id, CAST(j.value AS INTEGER)
+  FROM outbox o, json_each('[' || o.items || ']') j
+  WHERE o.items != '';
+)sql"},
   };
   return kMigrations;
 }

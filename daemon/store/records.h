@@ -96,6 +96,78 @@ struct OutboxRow {
   std::string last_error;
   std::string provider_id;
   std::optional<SystemTime> sent_at;
+  std::optional<SystemTime> sending_since;  // state "sending" only
+};
+
+// One record of the append-only audit log. `hash` is the lowercase hex
+// SHA-256 of AuditHashInput(*this), which includes `prev_hash`, the previous
+// record's hash ("" before the first record).
+struct AuditEntry {
+  int64_t seq = 0;        // assigned on append: 1, 2, 3, ...
+  SystemTime at;
+  std::string actor;      // "token:t_3f9a", "contact:jf-shangcun-liaison", "engine", "cli"
+  std::string via;        // api, link, import, engine, cli
+  std::string action;     // item.create, item.transition, report.submit, token.create ...
+  ItemId item_id = 0;     // 0 when the event concerns no item
+  std::string payload = "{}";  // JSON
+  std::string prev_hash;  // filled on append
+  std::string hash;       // filled on append
+};
+
+// The exact bytes hashed for an audit record: every field but `hash`, one
+// per line, in declaration order. Part of the on-disk contract: changing it
+// breaks verification of existing logs.
+std::string AuditHashInput(const AuditEntry& e);
+
+// A bearer token for the API. The secret itself is never stored.
+struct ApiToken {
+  std::string id;           // public part: "t_3f9a0c1e"
+  std::string secret_hash;  // lowercase hex SHA-256 of the secret part
+  std::string role;         // admin, supervisor, office, liaison, department, agency
+  std::string unit_id;      // scope: this unit and its subtree
+  std::string contact_id;   // optional: the person it was issued to
+  std::string label;
+  SystemTime created_at;
+  std::optional<SystemTime> expires_at;
+  std::optional<SystemTime> revoked_at;
+};
+
+// "Do not notify about unit / kind / channel until expires_at." Empty
+// fields match everything; a silence with all three empty is refused.
+struct Silence {
+  int64_t id = 0;
+  std::string unit_id;  // this unit and its subtree
+  std::string kind;     // a message kind (binding id) or item kind
+  std::string channel;  // a configured channel name
+  SystemTime starts_at;
+  SystemTime expires_at;
+  std::string reason;
+  std::string created_by;
+  SystemTime created_at;
+  std::optional<SystemTime> cancelled_at;
+};
+
+// A filter over items for listings, with keyset pagination by id.
+struct ItemQuery {
+  std::vector<std::string> owner_units;  // any of these owners; empty = any
+  std::string department_unit;           // transfers to this department
+  std::string campaign;
+  std::string kind;
+  std::string state;
+  bool open_only = false;
+  std::optional<SystemTime> overdue_at;  // open and due before this instant
+  std::optional<SystemTime> due_from;    // due_at >= due_from
+  std::optional<SystemTime> due_to;      // due_at < due_to
+  ItemId after_id = 0;                   // cursor: ids greater than this
+  int limit = 50;
+};
+
+// A filter over outbox rows (API, dashboard), newest first by id.
+struct OutboxQuery {
+  std::string state;    // "" = any
+  std::string channel;  // "" = any
+  OutboxId before_id = 0;  // cursor: ids smaller than this; 0 = from the newest
+  int limit = 50;
 };
 
 }  // namespace duban::store

@@ -95,7 +95,7 @@ Result<std::vector<Item>> SqliteStore::PreviousOccurrences(const std::string& ca
 }
 
 Status SqliteStore::ResolveItem(ItemId id, const std::string& state, const std::string& data,
-                                SystemTime at) {
+                                SystemTime at, const AuditEntry& audit) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     auto& get = Prepare("SELECT resolved_at FROM items WHERE id = ?");
@@ -116,10 +116,145 @@ Status SqliteStore::ResolveItem(ItemId id, const std::string& state, const std::
     upd.bind(5, ms);
     upd.bind(6, static_cast<int64_t>(id));
     upd.exec();
+    AuditEntry a = audit;
+    a.item_id = id;
+    AppendAuditInTx(a);
     txn.commit();
     return Status::OK();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e.getErrorCode(), "resolving an item", e.what());
+  }
+}
+
+void SqliteStore::InsertTimerInTx(const Timer& t, ItemId item_id, SystemTime now) {
+  auto& add = Prepare(
+      "INSERT INTO timers(fire_at, campaign, item_id, step, created_at) VALUES(?, ?, ?, ?, ?) "
+      "ON CONFLICT(campaign, item_id, step) DO NOTHING");
+  add.bind(1, static_cast<int64_t>(ToUnixMillis(t.fire_at)));
+  add.bind(2, t.campaign);
+  add.bind(3, static_cast<int64_t>(item_id));
+  add.bind(4, t.step);
+  add.bind(5, static_cast<int64_t>(ToUnixMillis(now)));
+  add.exec();
+}
+
+Result<ItemId> SqliteStore::CreateItem(const Item& it, const std::vector<Timer>& timers,
+                                       const AuditEntry& audit) {
+  try {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    auto& add = Prepare(
+        "INSERT INTO items(campaign, kind, key, owner_unit, department_unit, state, severity, "
+        "due_at, period, data, created_at, updated_at, state_entered_at, sla_epoch) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING");
+    add.bind(1, it.campaign);
+    add.bind(2, it.kind);
+    add.bind(3, it.key);
+    add.bind(4, it.owner_unit);
+    add.bind(5, it.department_unit);
+    add.bind(6, it.state);
+    add.bind(7, it.severity);
+    BindOptionalTime(add, 8, it.due_at);
+    add.bind(9, it.period);
+    add.bind(10, it.data);
+    add.bind(11, static_cast<int64_t>(ToUnixMillis(it.created_at)));
+    add.bind(12, static_cast<int64_t>(ToUnixMillis(it.updated_at)));
+    add.bind(13, static_cast<int64_t>(ToUnixMillis(it.state_entered_at)));
+    add.bind(14, it.sla_epoch);
+    if (add.exec() == 0) return Status::Conflict("an item with this key exists", it.key);
+    const ItemId id = db_->getLastInsertRowid();
+    for (const auto& t : timers) InsertTimerInTx(t, id, it.created_at);
+    AuditEntry a = audit;
+    a.item_id = id;
+    AppendAuditInTx(a);
+    txn.commit();
+    return id;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "creating an item", e.what());
+  }
+}
+
+Status SqliteStore::UpdateItem(const Item& it, const std::string& expected_state,
+                               SystemTime expected_updated_at, const std::vector<Timer>& timers,
+                               const AuditEntry& audit) {
+  try {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    auto& upd = Prepare(
+        "UPDATE items SET state = ?, severity = ?, due_at = ?, data = ?, department_unit = ?, "
+        "updated_at = ?, state_entered_at = ?, resolved_at = ?, acknowledged_at = ?, "
+        "sla_epoch = ? WHERE id = ? AND state = ? AND updated_at = ?");
+    upd.bind(1, it.state);
+    upd.bind(2, it.severity);
+    BindOptionalTime(upd, 3, it.due_at);
+    upd.bind(4, it.data);
+    upd.bind(5, it.department_unit);
+    upd.bind(6, static_cast<int64_t>(ToUnixMillis(it.updated_at)));
+    upd.bind(7, static_cast<int64_t>(ToUnixMillis(it.state_entered_at)));
+    BindOptionalTime(upd, 8, it.resolved_at);
+    BindOptionalTime(upd, 9, it.acknowledged_at);
+    upd.bind(10, it.sla_epoch);
+    upd.bind(11, static_cast<int64_t>(it.id));
+    upd.bind(12, expected_state);
+    upd.bind(13, static_cast<int64_t>(ToUnixMillis(expected_updated_at)));
+    if (upd.exec() == 0) {
+      return Status::Conflict("the item changed meanwhile; reload it and try again",
+                              std::to_string(it.id));
+    }
+    for (const auto& t : timers) InsertTimerInTx(t, it.id, it.updated_at);
+    AuditEntry a = audit;
+    a.item_id = it.id;
+    AppendAuditInTx(a);
+    txn.commit();
+    return Status::OK();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "updating an item", e.what());
+  }
+}
+
+Result<std::vector<Item>> SqliteStore::ListItems(const ItemQuery& q) {
+  try {
+    // Built per call: the filter set varies. Owner lists go in as one JSON
+    // array so a subtree of thousands of units is one bound parameter.
+    std::string sql = std::string("SELECT ") + kItemColumns + " FROM items WHERE id > ?";
+    if (!q.owner_units.empty()) sql += " AND owner_unit IN (SELECT value FROM json_each(?))";
+    if (!q.department_unit.empty()) sql += " AND department_unit = ?";
+    if (!q.campaign.empty()) sql += " AND campaign = ?";
+    if (!q.kind.empty()) sql += " AND kind = ?";
+    if (!q.state.empty()) sql += " AND state = ?";
+    if (q.open_only || q.overdue_at) sql += " AND resolved_at IS NULL";
+    if (q.overdue_at) sql += " AND due_at < ?";
+    if (q.due_from) sql += " AND due_at >= ?";
+    if (q.due_to) sql += " AND due_at < ?";
+    sql += " ORDER BY id LIMIT ?";
+    SQLite::Statement st(*db_, sql);
+    int i = 1;
+    st.bind(i++, static_cast<int64_t>(q.after_id));
+    if (!q.owner_units.empty()) {
+      std::string arr = "[";
+      for (size_t k = 0; k < q.owner_units.size(); ++k) {
+        if (k) arr += ',';
+        arr += '"';
+        for (char c : q.owner_units[k]) {
+          if (c == '"' || c == '\\') arr += '\\';
+          arr += c;
+        }
+        arr += '"';
+      }
+      arr += ']';
+      st.bind(i++, arr);
+    }
+    if (!q.department_unit.empty()) st.bind(i++, q.department_unit);
+    if (!q.campaign.empty()) st.bind(i++, q.campaign);
+    if (!q.kind.empty()) st.bind(i++, q.kind);
+    if (!q.state.empty()) st.bind(i++, q.state);
+    if (q.overdue_at) st.bind(i++, static_cast<int64_t>(ToUnixMillis(*q.overdue_at)));
+    if (q.due_from) st.bind(i++, static_cast<int64_t>(ToUnixMillis(*q.due_from)));
+    if (q.due_to) st.bind(i++, static_cast<int64_t>(ToUnixMillis(*q.due_to)));
+    st.bind(i++, q.limit);
+    std::vector<Item> out;
+    while (st.executeStep()) out.push_back(ReadItem(st));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "listing items", e.what());
   }
 }
 
@@ -195,6 +330,7 @@ Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, Sys
         "INSERT INTO items(campaign, kind, key, owner_unit, department_unit, state, severity, "
         "due_at, period, data, created_at, updated_at, state_entered_at, sla_epoch) "
         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING");
+    std::vector<ItemId> new_ids;
     for (const auto& ni : batch.new_items) {
       const Item& it = ni.item;
       add_item.reset();
@@ -212,9 +348,13 @@ Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, Sys
       add_item.bind(12, now_ms);
       add_item.bind(13, static_cast<int64_t>(ToUnixMillis(it.state_entered_at)));
       add_item.bind(14, it.sla_epoch);
-      if (add_item.exec() == 0) continue;  // key exists: created earlier
+      if (add_item.exec() == 0) {  // key exists: created earlier
+        new_ids.push_back(0);
+        continue;
+      }
       ++counts.items_created;
       const ItemId id = db_->getLastInsertRowid();
+      new_ids.push_back(id);
       for (const auto& t : ni.timers) insert_timer(t, id);
     }
     for (const auto& t : batch.new_timers) insert_timer(t, t.item_id);
@@ -235,6 +375,14 @@ Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, Sys
       add_intent.bind(9, static_cast<int64_t>(ToUnixMillis(in.group_until)));
       add_intent.bind(10, in.bypass_quiet_hours ? 1 : 0);
       counts.intents_created += add_intent.exec();
+    }
+    for (AuditEntry a : batch.audit) {
+      if (a.item_id < 0) {
+        const size_t k = static_cast<size_t>(-a.item_id) - 1;
+        if (k >= new_ids.size() || new_ids[k] == 0) continue;  // not created now
+        a.item_id = new_ids[k];
+      }
+      AppendAuditInTx(a);
     }
     txn.commit();
     return counts;

@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kOutboxColumns =
     "id, idempotency_key, created_at, channel, recipient, address, binding, campaign, "
     "severity, title, body, params, items, state, attempts, next_attempt_at, last_error, "
-    "provider_id, sent_at";
+    "provider_id, sent_at, sending_since";
 
 OutboxRow ReadOutbox(SQLite::Statement& q) {
   OutboxRow r;
@@ -36,6 +36,7 @@ OutboxRow ReadOutbox(SQLite::Statement& q) {
   r.last_error = q.getColumn(16).getString();
   r.provider_id = q.getColumn(17).getString();
   r.sent_at = OptionalTime(q.getColumn(18));
+  r.sending_since = OptionalTime(q.getColumn(19));
   return r;
 }
 
@@ -137,7 +138,16 @@ Status SqliteStore::CommitDigest(const DigestCommit& digest, SystemTime now) {
       add.bind(12, items);
       add.bind(13, r.state);
       add.bind(14, static_cast<int64_t>(ToUnixMillis(r.next_attempt_at)));
-      add.exec();
+      if (add.exec() == 0) continue;  // the same message was committed before
+      const OutboxId oid = db_->getLastInsertRowid();
+      auto& link = Prepare(
+          "INSERT OR IGNORE INTO outbox_items(outbox_id, item_id) VALUES(?, ?)");
+      for (ItemId id : r.items) {
+        link.reset();
+        link.bind(1, static_cast<int64_t>(oid));
+        link.bind(2, static_cast<int64_t>(id));
+        link.exec();
+      }
     }
     txn.commit();
     return Status::OK();
@@ -173,11 +183,136 @@ Result<std::optional<SystemTime>> SqliteStore::NextOutboxAt() {
   }
 }
 
+Status SqliteStore::MarkSending(OutboxId id, SystemTime now) {
+  try {
+    auto& q = Prepare(
+        "UPDATE outbox SET state = 'sending', sending_since = ?, attempts = attempts + 1 "
+        "WHERE id = ? AND state IN ('pending', 'retry', 'sending')");
+    q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
+    q.bind(2, static_cast<int64_t>(id));
+    if (q.exec() == 0) return Status::Conflict("message is not waiting to be sent", std::to_string(id));
+    return Status::OK();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "marking a message sending", e.what());
+  }
+}
+
+Result<std::vector<OutboxRow>> SqliteStore::StaleSending(SystemTime started_before, int limit) {
+  try {
+    static const std::string sql = std::string("SELECT ") + kOutboxColumns +
+                                   " FROM outbox WHERE state = 'sending' AND sending_since < ? "
+                                   "ORDER BY sending_since, id LIMIT ?";
+    auto& q = Prepare(sql.c_str());
+    q.bind(1, static_cast<int64_t>(ToUnixMillis(started_before)));
+    q.bind(2, limit);
+    std::vector<OutboxRow> out;
+    while (q.executeStep()) out.push_back(ReadOutbox(q));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading messages in flight", e.what());
+  }
+}
+
+Result<std::optional<OutboxRow>> SqliteStore::GetOutbox(OutboxId id) {
+  try {
+    static const std::string sql =
+        std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = ?";
+    auto& q = Prepare(sql.c_str());
+    q.bind(1, static_cast<int64_t>(id));
+    if (!q.executeStep()) return std::optional<OutboxRow>();
+    return std::optional<OutboxRow>(ReadOutbox(q));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading a message", e.what());
+  }
+}
+
+Result<std::vector<OutboxRow>> SqliteStore::ListOutbox(const OutboxQuery& query) {
+  try {
+    std::string sql = std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE 1";
+    if (query.before_id > 0) sql += " AND id < ?";
+    if (!query.state.empty()) sql += " AND state = ?";
+    if (!query.channel.empty()) sql += " AND channel = ?";
+    sql += " ORDER BY id DESC LIMIT ?";
+    SQLite::Statement q(*db_, sql);
+    int i = 1;
+    if (query.before_id > 0) q.bind(i++, static_cast<int64_t>(query.before_id));
+    if (!query.state.empty()) q.bind(i++, query.state);
+    if (!query.channel.empty()) q.bind(i++, query.channel);
+    q.bind(i++, query.limit);
+    std::vector<OutboxRow> out;
+    while (q.executeStep()) out.push_back(ReadOutbox(q));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "listing the outbox", e.what());
+  }
+}
+
+Result<std::vector<OutboxRow>> SqliteStore::OutboxForItem(ItemId id) {
+  try {
+    static const std::string sql =
+        std::string("SELECT ") + kOutboxColumns +
+        " FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_items WHERE item_id = ?) "
+        "ORDER BY id";
+    auto& q = Prepare(sql.c_str());
+    q.bind(1, static_cast<int64_t>(id));
+    std::vector<OutboxRow> out;
+    while (q.executeStep()) out.push_back(ReadOutbox(q));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading an item's messages", e.what());
+  }
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::OutboxCounts() {
+  try {
+    // Served by outbox_state: a scan of the index, not of the rows.
+    auto& q = Prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state");
+    std::vector<std::pair<std::string, int64_t>> out;
+    while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "counting the outbox", e.what());
+  }
+}
+
+Result<std::optional<SystemTime>> SqliteStore::OldestUndelivered() {
+  try {
+    auto& q = Prepare(
+        "SELECT MIN(created_at) FROM outbox WHERE id IN ("
+        "SELECT MIN(id) FROM outbox WHERE state = 'pending' UNION ALL "
+        "SELECT MIN(id) FROM outbox WHERE state = 'retry' UNION ALL "
+        "SELECT MIN(id) FROM outbox WHERE state = 'sending')");
+    q.executeStep();
+    return OptionalTime(q.getColumn(0));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading the outbox age", e.what());
+  }
+}
+
+Status SqliteStore::RetryDead(OutboxId id, SystemTime now, const AuditEntry& audit) {
+  try {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    auto& q = Prepare(
+        "UPDATE outbox SET state = 'retry', attempts = 0, next_attempt_at = ? "
+        "WHERE id = ? AND state = 'dead'");
+    q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
+    q.bind(2, static_cast<int64_t>(id));
+    if (q.exec() == 0) {
+      return Status::Conflict("only a dead letter can be retried", std::to_string(id));
+    }
+    AppendAuditInTx(audit);
+    txn.commit();
+    return Status::OK();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "retrying a dead letter", e.what());
+  }
+}
+
 Status SqliteStore::MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) {
   try {
     auto& q = Prepare(
         "UPDATE outbox SET state = 'sent', provider_id = ?, sent_at = ?, "
-        "attempts = attempts + 1 WHERE id = ?");
+        "sending_since = NULL WHERE id = ?");
     q.bind(1, provider_id);
     q.bind(2, static_cast<int64_t>(ToUnixMillis(now)));
     q.bind(3, static_cast<int64_t>(id));
@@ -192,7 +327,7 @@ Status SqliteStore::MarkRetry(OutboxId id, const std::string& error, SystemTime 
   try {
     auto& q = Prepare(
         "UPDATE outbox SET state = 'retry', last_error = ?, next_attempt_at = ?, "
-        "attempts = attempts + 1 WHERE id = ?");
+        "sending_since = NULL WHERE id = ? AND state != 'sent'");
     q.bind(1, error);
     q.bind(2, static_cast<int64_t>(ToUnixMillis(retry_at)));
     q.bind(3, static_cast<int64_t>(id));
@@ -207,7 +342,7 @@ Status SqliteStore::MarkDead(OutboxId id, const std::string& error, SystemTime n
   try {
     auto& q = Prepare(
         "UPDATE outbox SET state = 'dead', last_error = ?, next_attempt_at = ?, "
-        "attempts = attempts + 1 WHERE id = ?");
+        "sending_since = NULL WHERE id = ? AND state != 'sent'");
     q.bind(1, error);
     q.bind(2, static_cast<int64_t>(ToUnixMillis(now)));
     q.bind(3, static_cast<int64_t>(id));

@@ -43,7 +43,27 @@ class SqliteStore final : public Store {
                                                 const std::string& period,
                                                 int limit) override;
   Status ResolveItem(ItemId id, const std::string& state, const std::string& data,
-                     SystemTime at) override;
+                     SystemTime at, const AuditEntry& audit) override;
+  Result<ItemId> CreateItem(const Item& item, const std::vector<Timer>& timers,
+                            const AuditEntry& audit) override;
+  Status UpdateItem(const Item& item, const std::string& expected_state,
+                    SystemTime expected_updated_at, const std::vector<Timer>& timers,
+                    const AuditEntry& audit) override;
+  Result<std::vector<Item>> ListItems(const ItemQuery& query) override;
+  Result<std::vector<AuditEntry>> ItemHistory(ItemId id) override;
+  Result<std::vector<OutboxRow>> OutboxForItem(ItemId id) override;
+
+  Result<AuditEntry> AppendAudit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> AuditAfter(int64_t after_seq, int limit) override;
+
+  Status InsertToken(const ApiToken& token, const AuditEntry& audit) override;
+  Result<std::optional<ApiToken>> FindToken(const std::string& id) override;
+  Result<std::vector<ApiToken>> ListTokens() override;
+  Status RevokeToken(const std::string& id, SystemTime at, const AuditEntry& audit) override;
+
+  Result<int64_t> InsertSilence(const Silence& silence, const AuditEntry& audit) override;
+  Status CancelSilence(int64_t id, SystemTime at, const AuditEntry& audit) override;
+  Result<std::vector<Silence>> ActiveSilences(SystemTime now) override;
 
   Result<std::vector<Timer>> DueTimers(SystemTime now, int limit) override;
   Result<std::optional<SystemTime>> NextTimerAt() override;
@@ -61,6 +81,13 @@ class SqliteStore final : public Store {
 
   Result<std::vector<OutboxRow>> DueOutbox(SystemTime now, int limit) override;
   Result<std::optional<SystemTime>> NextOutboxAt() override;
+  Status MarkSending(OutboxId id, SystemTime now) override;
+  Result<std::vector<OutboxRow>> StaleSending(SystemTime started_before, int limit) override;
+  Result<std::optional<OutboxRow>> GetOutbox(OutboxId id) override;
+  Result<std::vector<OutboxRow>> ListOutbox(const OutboxQuery& query) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> OutboxCounts() override;
+  Result<std::optional<SystemTime>> OldestUndelivered() override;
+  Status RetryDead(OutboxId id, SystemTime now, const AuditEntry& audit) override;
   Status MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) override;
   Status MarkRetry(OutboxId id, const std::string& error, SystemTime retry_at) override;
   Status MarkDead(OutboxId id, const std::string& error, SystemTime now) override;
@@ -73,6 +100,10 @@ class SqliteStore final : public Store {
  private:
   // Returns a cached prepared statement for `sql`, reset and unbound.
   SQLite::Statement& Prepare(const char* sql);
+  // Appends one audit record inside the caller's (IMMEDIATE) transaction,
+  // chaining it to the last record; returns it with seq and hashes filled.
+  AuditEntry AppendAuditInTx(AuditEntry entry);
+  void InsertTimerInTx(const Timer& t, ItemId item_id, SystemTime now);
 
   std::unique_ptr<SQLite::Database> db_;
   int schema_version_;

@@ -37,8 +37,12 @@ struct EngineBatch {
   std::vector<NewItem> new_items;  // an existing key is left as it is
   std::vector<Timer> new_timers;   // an existing (campaign, item, step) is kept
   std::vector<Intent> intents;     // an existing dedup_key is kept
+  // Audit records of this batch; an entry whose item_id is negative -k
+  // refers to the k-th (1-based) entry of new_items, filled in on insert.
+  std::vector<AuditEntry> audit;
   bool empty() const {
-    return fired.empty() && new_items.empty() && new_timers.empty() && intents.empty();
+    return fired.empty() && new_items.empty() && new_timers.empty() && intents.empty() &&
+           audit.empty();
   }
 };
 
@@ -102,10 +106,49 @@ class Store {
                                                         const std::string& period,
                                                         int limit) = 0;
   // Marks an item resolved (a report submitted, a case closed) in `state`,
-  // merging `data` (a JSON object) into its fields. kNotFound for an unknown
-  // id; kConflict when it is already resolved.
+  // merging `data` (a JSON object) into its fields, and appends `audit` in
+  // the same transaction. kNotFound for an unknown id; kConflict when it is
+  // already resolved.
   virtual Status ResolveItem(ItemId id, const std::string& state,
-                             const std::string& data, SystemTime at) = 0;
+                             const std::string& data, SystemTime at,
+                             const AuditEntry& audit) = 0;
+  // Inserts a new item (id ignored) with its first timers and audit record
+  // in one transaction. kConflict when its key exists.
+  virtual Result<ItemId> CreateItem(const Item& item, const std::vector<Timer>& timers,
+                                    const AuditEntry& audit) = 0;
+  // Writes every mutable field of `item` (state, severity, due, data, times,
+  // epoch, department) if its state is still `expected_state` and its
+  // updated_at still `expected_updated_at`, adds `timers` and appends
+  // `audit`, in one transaction. kConflict when someone changed it first.
+  virtual Status UpdateItem(const Item& item, const std::string& expected_state,
+                            SystemTime expected_updated_at, const std::vector<Timer>& timers,
+                            const AuditEntry& audit) = 0;
+  // Items matching `query`, ascending id, at most query.limit.
+  virtual Result<std::vector<Item>> ListItems(const ItemQuery& query) = 0;
+  // Every audit record about an item, oldest first.
+  virtual Result<std::vector<AuditEntry>> ItemHistory(ItemId id) = 0;
+  // Outbox rows that named an item (delivery receipts), oldest first.
+  virtual Result<std::vector<OutboxRow>> OutboxForItem(ItemId id) = 0;
+
+  // --- Audit log.
+  // Appends one record (seq, prev_hash and hash are assigned) in its own
+  // transaction and returns it as stored.
+  virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry) = 0;
+  // Records with seq > after_seq, ascending, at most limit.
+  virtual Result<std::vector<AuditEntry>> AuditAfter(int64_t after_seq, int limit) = 0;
+
+  // --- API tokens.
+  virtual Status InsertToken(const ApiToken& token, const AuditEntry& audit) = 0;
+  virtual Result<std::optional<ApiToken>> FindToken(const std::string& id) = 0;
+  virtual Result<std::vector<ApiToken>> ListTokens() = 0;
+  // kNotFound for an unknown id; revoking twice is OK.
+  virtual Status RevokeToken(const std::string& id, SystemTime at, const AuditEntry& audit) = 0;
+
+  // --- Silences.
+  virtual Result<int64_t> InsertSilence(const Silence& silence, const AuditEntry& audit) = 0;
+  virtual Status CancelSilence(int64_t id, SystemTime at, const AuditEntry& audit) = 0;
+  // Silences not cancelled and not expired at `now` (including future ones).
+  virtual Result<std::vector<Silence>> ActiveSilences(SystemTime now) = 0;
 
   // --- Timers. Due and Next read only the partial index of unfired timers.
   virtual Result<std::vector<Timer>> DueTimers(SystemTime now, int limit) = 0;
@@ -131,6 +174,19 @@ class Store {
   // --- Outbox.
   virtual Result<std::vector<OutboxRow>> DueOutbox(SystemTime now, int limit) = 0;
   virtual Result<std::optional<SystemTime>> NextOutboxAt() = 0;
+  // pending/retry → sending, stamped `now`; attempts + 1.
+  virtual Status MarkSending(OutboxId id, SystemTime now) = 0;
+  // Rows still 'sending' that started before `started_before` (a crash or a
+  // lost answer), oldest first.
+  virtual Result<std::vector<OutboxRow>> StaleSending(SystemTime started_before, int limit) = 0;
+  virtual Result<std::optional<OutboxRow>> GetOutbox(OutboxId id) = 0;
+  virtual Result<std::vector<OutboxRow>> ListOutbox(const OutboxQuery& query) = 0;
+  // Counts by state, and the creation time of the oldest undelivered row
+  // (pending, retry or sending), for metrics.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> OutboxCounts() = 0;
+  virtual Result<std::optional<SystemTime>> OldestUndelivered() = 0;
+  // dead → retry due `now`, attempts reset, audited. kConflict unless dead.
+  virtual Status RetryDead(OutboxId id, SystemTime now, const AuditEntry& audit) = 0;
   virtual Status MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) = 0;
   virtual Status MarkRetry(OutboxId id, const std::string& error, SystemTime retry_at) = 0;
   virtual Status MarkDead(OutboxId id, const std::string& error, SystemTime now) = 0;

@@ -90,8 +90,8 @@ TEST_F(TimersTest, ItemsAndTheirTimersAreCreatedOnceByKey) {
   ASSERT_OK(item);
   ASSERT_TRUE(item->has_value());
   EXPECT_TRUE(*store_->HasTimer("c", (*item)->id, "ladder/0/r0"));
-  ASSERT_OK(store_->ResolveItem((*item)->id, "submitted", R"({"checked":3})", kT0));
-  EXPECT_EQ(store_->ResolveItem((*item)->id, "submitted", "{}", kT0).code(),
+  ASSERT_OK(store_->ResolveItem((*item)->id, "submitted", R"({"checked":3})", kT0, {}));
+  EXPECT_EQ(store_->ResolveItem((*item)->id, "submitted", "{}", kT0, {}).code(),
             StatusCode::kConflict);
   auto after = store_->GetItem((*item)->id);
   EXPECT_EQ((*after)->data, R"({"checked":3})");
