@@ -63,7 +63,9 @@ Result<std::vector<Event>> ReadEvents(const std::string& path, const std::string
     e.submission.obligation = j.value("obligation", "");
     e.submission.unit = j.value("unit", "");
     e.submission.period = j.value("period", "");
-    e.submission.actor = j.value("actor", "simulate");
+    e.submission.actor.id = j.value("actor", "simulate");
+    e.submission.actor.via = "simulate";
+    e.submission.actor.auth_role = "admin";  // a scripted event speaks for the campaign
     if (j.contains("fields") && j["fields"].is_object()) e.submission.fields = ToFields(j["fields"]);
     out.push_back(std::move(e));
   }

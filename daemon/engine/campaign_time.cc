@@ -57,6 +57,19 @@ SystemTime CampaignTime::Apply(const workflow::TimeOffset& offset, SystemTime ba
   return schedule::Apply(offset.offset, base, impl_->Ctx());
 }
 
+std::optional<SystemTime> CampaignTime::NextMilestone(const workflow::Milestone& m,
+                                                      SystemTime t) const {
+  schedule::Context ctx = impl_->Ctx();
+  ctx.policy = m.day_off_policy;
+  return schedule::NextAfter(m.due.rule, t, ctx);
+}
+
+std::optional<SystemTime> CampaignTime::EndOfDay(const std::string& date) const {
+  auto d = workflow::ParseDate(date);
+  if (!d) return std::nullopt;
+  return impl_->zone.ToInstant(*d, std::chrono::hours(24) - Millis(1));
+}
+
 std::string CampaignTime::LocalDate(SystemTime t) const {
   return schedule::FormatDate(impl_->zone.LocalDate(t));
 }

@@ -35,6 +35,11 @@ class CampaignTime {
                                          const std::string& date) const;
   // `base` moved by a ladder offset ("-1d 16:00", "+3 working days").
   SystemTime Apply(const workflow::TimeOffset& offset, SystemTime base) const;
+  // The next due time of a milestone strictly after `t`; nullopt when past.
+  std::optional<SystemTime> NextMilestone(const workflow::Milestone& m, SystemTime t) const;
+  // 23:59:59.999 local on `date` ("2024-06-30"): a "due by this date"
+  // deadline. nullopt when `date` is not a valid date.
+  std::optional<SystemTime> EndOfDay(const std::string& date) const;
   // The local calendar date: "2024-04-12".
   std::string LocalDate(SystemTime t) const;
   // For messages: "4月12日（周五）12:00".

@@ -52,6 +52,62 @@ struct TickStats {
   int intents = 0;
 };
 
+// Who is acting. API callers act through a token (auth role + unit scope),
+// action-link callers as the contact the link was issued to, the engine and
+// the CLI as themselves. Every change is audited with actor and via.
+struct Actor {
+  std::string id;    // "token:t_3f9a", "contact:jf-shangcun-liaison", "cli", "engine"
+  std::string via;   // api, link, cli, engine, import
+  // Token role: admin, supervisor, office, liaison, department, agency; ""
+  // for contacts (they act by their campaign role).
+  std::string auth_role;
+  std::string unit;          // the actor's unit (the token's scope)
+  std::string contact_role;  // a contact's campaign role ("liaison")
+  bool admin() const { return auth_role == "admin"; }
+};
+
+// A new item from the API (hazard case, transfer, inspection finding).
+struct NewItemRequest {
+  std::string campaign;
+  std::string kind;             // an item kind of the campaign
+  std::string owner_unit;
+  std::string department_unit;  // kinds with a department (移送)
+  std::string key;              // optional natural key; default "<kind>/<n>"
+  workflow::FieldValues fields;
+};
+
+// A transition of an item's lifecycle ("start_rectification").
+struct TransitionRequest {
+  store::ItemId item = 0;
+  std::string transition;
+  workflow::FieldValues input;
+};
+
+// Errors of CreateItem/Transition/Acknowledge/Submit, for mapping to HTTP:
+// kNotFound (404), kConflict (409: wrong state, already done),
+// kInvalidArgument (422: detail = "field: message" lines; the first field
+// is Status::detail's first word before ':'), kPermissionDenied (403).
+
+// The campaign as of now: phase and upcoming deadlines.
+struct CampaignStatus {
+  std::string id;
+  std::string title;
+  struct PhaseInfo {
+    std::string id;
+    std::string title;
+    std::string start;  // local dates "2024-04-01"
+    std::string end;
+    int days_left = 0;  // calendar days to the end, inclusive of today
+  };
+  std::vector<PhaseInfo> current;  // usually one; two on a boundary day
+  struct Deadline {
+    std::string what;   // obligation or milestone id
+    std::string title;
+    SystemTime at;
+  };
+  std::vector<Deadline> next;  // the next occurrence of each obligation and milestone
+};
+
 // A weekly report (or other obligation) submitted for one unit and period.
 struct Submission {
   std::string campaign;
@@ -59,7 +115,7 @@ struct Submission {
   std::string unit;
   std::string period;  // the local due date "2024-04-12"
   workflow::FieldValues fields;
-  std::string actor;   // who submitted: a contact or token id
+  Actor actor;
 };
 
 class Engine {
@@ -82,7 +138,27 @@ class Engine {
   // Records a submission. Late ones are accepted and marked late. Errors:
   // kNotFound (no such item), kConflict (already submitted),
   // kInvalidArgument with one "field: message" line per invalid field.
+  // kPermissionDenied unless the actor may report for the unit.
   Result<store::Item> Submit(const Submission& submission, SystemTime now);
+
+  // Creates an item of a campaign's item kind in its initial state, with the
+  // state's SLA timers. Checks the kind's create fields and create_by roles.
+  Result<store::Item> CreateItem(const NewItemRequest& request, const Actor& actor,
+                                 SystemTime now);
+  // Performs a lifecycle transition: allowed from the current state (409),
+  // by this actor (403), with valid input and guards (422). Entering a state
+  // with an SLA bumps the item's sla_epoch and schedules that state's ladder.
+  Result<store::Item> Transition(const TransitionRequest& request, const Actor& actor,
+                                 SystemTime now);
+  // Records that the owner (or the department, for transfers) has seen an
+  // item; pending reminders about it stop. kConflict when already done.
+  Result<store::Item> Acknowledge(store::ItemId item, const Actor& actor, SystemTime now);
+  // True when `actor` may read or act on items owned by `owner` (or sent to
+  // `department`): its unit is an ancestor-or-self of either.
+  bool InScope(const Actor& actor, const store::Item& item) const;
+
+  Result<CampaignStatus> StatusOf(const std::string& campaign, SystemTime now) const;
+  std::vector<std::shared_ptr<const workflow::WorkflowSpec>> campaigns() const;
 
  private:
   struct Impl;

@@ -59,7 +59,20 @@ struct Engine::Impl {
                                     store::EngineBatch& batch);
   // The ladder timers of a new item due at `due`.
   std::vector<store::Timer> LadderTimers(const Campaign& c, const workflow::Ladder& ladder,
-                                         SystemTime due, int epoch);
+                                         SystemTime due, int epoch) const;
+  // Due time and ladder timers of an item entering `state` at `entered`.
+  struct SlaPlan {
+    std::optional<SystemTime> due;
+    std::vector<store::Timer> timers;
+  };
+  Result<SlaPlan> PlanSla(const Campaign& c, const workflow::ItemKind& kind, int state,
+                          const nlohmann::json& data, workflow::Severity severity,
+                          SystemTime entered, int epoch) const;
+  // True when `actor` holds one of the roles in `by` for an item of
+  // `owner` (and `department`).
+  bool MayAct(const std::vector<workflow::RolePath>& by, const std::string& owner,
+              const std::string& department, const Actor& actor) const;
+  int64_t created_seq = 0;  // disambiguates generated item keys
   // Facts about an item that templates may use.
   nlohmann::json Facts(const Campaign& c, const store::Item& item, SystemTime now) const;
 };

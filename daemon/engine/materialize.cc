@@ -9,7 +9,7 @@ namespace duban::engine {
 
 std::vector<store::Timer> Engine::Impl::LadderTimers(const Campaign& c,
                                                              const workflow::Ladder& ladder,
-                                                             SystemTime due, int epoch) {
+                                                             SystemTime due, int epoch) const {
   std::vector<store::Timer> out;
   for (const auto& step : ladder.steps) {
     store::Timer t;
@@ -53,6 +53,19 @@ Result<std::string> Engine::Impl::Materialize(const Campaign& c, const StepRef& 
     ni.timers = ladder_timers;
     batch.new_items.push_back(std::move(ni));
   }
+  // One audit record for the occurrence, not one per unit: the items follow
+  // from the campaign file and the directory, and a province has 16,000.
+  store::AuditEntry audit;
+  audit.at = now;
+  audit.actor = "engine";
+  audit.via = "engine";
+  audit.action = "obligation.materialize";
+  audit.payload = nlohmann::json{{"campaign", c.spec->id},
+                                 {"obligation", ob->id},
+                                 {"period", ref.b},
+                                 {"units", units.size()}}
+                      .dump();
+  batch.audit.push_back(std::move(audit));
   // Chain: the next occurrence gets its own materialisation timer.
   if (auto next = c.time->NextOccurrence(*ob, *due)) {
     store::Timer nt;

@@ -27,6 +27,15 @@ Result<store::Item> Engine::Submit(const Submission& s, SystemTime now) {
   if (!item->has_value()) {
     return Status::NotFound("no report is owed for this unit and period", key);
   }
+  // Reports are made by the owing unit's people or by offices above it.
+  const Actor& a = s.actor;
+  const bool may = a.admin() || (!a.unit.empty() && directory_->IsUnder(s.unit, a.unit) &&
+                                 (!a.contact_role.empty() || a.auth_role == "liaison" ||
+                                  a.auth_role == "office" || a.auth_role == "supervisor"));
+  if (!may) {
+    return Status::PermissionDenied(
+        fmt::format("you may not report for {}", s.unit));
+  }
   const std::vector<workflow::FieldError> errors = workflow::Validate(ob->fields, s.fields);
   if (!errors.empty()) {
     std::string msg;
@@ -43,8 +52,19 @@ Result<store::Item> Engine::Submit(const Submission& s, SystemTime now) {
     data["late_minutes"] =
         std::chrono::duration_cast<std::chrono::minutes>(now - *it.due_at).count();
   }
-  data["submitted_by"] = s.actor;
-  DUBAN_RETURN_IF_ERROR(impl_->store.ResolveItem(it.id, "submitted", data.dump(), now));
+  data["submitted_by"] = s.actor.id;
+  store::AuditEntry audit;
+  audit.at = now;
+  audit.actor = s.actor.id;
+  audit.via = s.actor.via;
+  audit.action = "report.submit";
+  audit.payload = nlohmann::json{{"obligation", s.obligation},
+                                 {"unit", s.unit},
+                                 {"period", s.period},
+                                 {"late", late},
+                                 {"fields", ToJson(s.fields)}}
+                      .dump();
+  DUBAN_RETURN_IF_ERROR(impl_->store.ResolveItem(it.id, "submitted", data.dump(), now, audit));
   auto after = impl_->store.GetItem(it.id);
   if (!after.ok()) return after.status();
   return **after;
