@@ -111,6 +111,16 @@ std::shared_ptr<const DaemonConfig> LoadConfigText(const std::string& text,
     MapReader server(*server_node, "server", &ctx);
     ReadListen(server, *cfg);
     if (auto t = server.Int("threads", false, 1, 256)) cfg->http_threads = static_cast<int>(*t);
+    if (auto url = server.String("public_url")) {
+      std::string u = *url;
+      while (!u.empty() && u.back() == '/') u.pop_back();
+      if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+        server.Error("public_url", fmt::format("expected an http:// or https:// URL, got '{}'", *url),
+                     "the address phones open action links at, e.g. https://duban.example.gov.cn");
+      } else {
+        cfg->public_url = u;
+      }
+    }
     server.Finish();
   }
   if (auto db_node = top.Map("database", true)) {

@@ -45,6 +45,10 @@ struct DaemonConfig {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
   int http_threads = 8;
+  // server.public_url: the address people's phones reach the daemon at, the
+  // base of one-tap action links ("https://duban.example.gov.cn", no
+  // trailing slash). Empty means http://<listen host>:<bound port>.
+  std::string public_url;
   std::string database_path;
   int busy_timeout_ms = 5000;
   std::string time_zone = "Asia/Shanghai";
