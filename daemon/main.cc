@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   duban::app::AddCheckCommand(cli, &exit_code);
   duban::app::AddSimulateCommand(cli, &exit_code);
   duban::app::AddImportCommand(cli, &exit_code);
+  duban::app::AddAuditCommand(cli, &exit_code);
   duban::app::AddVersionCommand(cli, &exit_code);
   CLI11_PARSE(cli, argc, argv);
   return exit_code;

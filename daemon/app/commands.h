@@ -14,5 +14,6 @@ void AddCheckCommand(CLI::App& cli, int* exit_code);
 void AddVersionCommand(CLI::App& cli, int* exit_code);
 void AddSimulateCommand(CLI::App& cli, int* exit_code);
 void AddImportCommand(CLI::App& cli, int* exit_code);
+void AddAuditCommand(CLI::App& cli, int* exit_code);
 
 }  // namespace duban::app

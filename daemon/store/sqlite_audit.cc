@@ -101,6 +101,13 @@ AuditEntry SqliteStore::AppendAuditInTx(AuditEntry e) {
   add.bind(8, e.prev_hash);
   add.bind(9, e.hash);
   add.exec();
+  // The head, written with every append, lets verify notice the newest
+  // records being deleted, which the chain alone cannot show.
+  auto& head = Prepare(
+      "INSERT INTO meta(key, value) VALUES('audit_head', ?) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  head.bind(1, fmt::format("{}:{}", e.seq, e.hash));
+  head.exec();
   return e;
 }
 

@@ -1,0 +1,171 @@
+#include <gtest/gtest.h>
+
+#include "store/store.h"
+#include "testing/status_matchers.h"
+
+namespace duban::store {
+namespace {
+
+const SystemTime kT0 = FromUnixMillis(1'711'324'800'000);
+using std::chrono::hours;
+using std::chrono::minutes;
+
+class ItemsOutboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = OpenSqlite({":memory:"}, kT0);
+    ASSERT_OK(s);
+    store_ = std::move(*s);
+  }
+  ItemId Add(const std::string& key, const std::string& owner, const std::string& kind,
+             std::optional<SystemTime> due) {
+    Item it;
+    it.campaign = "c";
+    it.kind = kind;
+    it.key = key;
+    it.owner_unit = owner;
+    it.state = "open";
+    it.due_at = due;
+    it.created_at = it.updated_at = it.state_entered_at = kT0;
+    AuditEntry a;
+    a.at = kT0;
+    a.actor = "cli";
+    a.via = "cli";
+    a.action = "item.create";
+    auto id = store_->CreateItem(it, {}, a);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
+  }
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ItemsOutboxTest, CreateRefusesADuplicateKeyAndAuditsTheItem) {
+  const ItemId id = Add("k1", "v1", "hazard_case", kT0 + hours(1));
+  Item dup;
+  dup.key = "k1";
+  dup.campaign = "c";
+  EXPECT_EQ(store_->CreateItem(dup, {}, {}).status().code(), StatusCode::kConflict);
+  auto h = store_->ItemHistory(id);
+  ASSERT_OK(h);
+  ASSERT_EQ(h->size(), 1u);
+  EXPECT_EQ((*h)[0].item_id, id);
+}
+
+TEST_F(ItemsOutboxTest, UpdateIsRefusedWhenTheItemChangedMeanwhile) {
+  const ItemId id = Add("k1", "v1", "hazard_case", std::nullopt);
+  Item it = **store_->GetItem(id);
+  Item next = it;
+  next.state = "controlled";
+  next.updated_at = kT0 + minutes(1);
+  ASSERT_OK(store_->UpdateItem(next, "open", kT0, {}, {}));
+  // A second writer still holding the old version loses.
+  Item stale = it;
+  stale.state = "closed";
+  EXPECT_EQ(store_->UpdateItem(stale, "open", kT0, {}, {}).code(), StatusCode::kConflict);
+  EXPECT_EQ((**store_->GetItem(id)).state, "controlled");
+}
+
+TEST_F(ItemsOutboxTest, ListFiltersAndPagesByCursor) {
+  Add("a", "v1", "hazard_case", kT0 + hours(1));
+  Add("b", "v2", "hazard_case", kT0 - hours(1));  // overdue
+  Add("c", "v1", "transfer", kT0 + hours(5));
+  Add("d", "v3", "hazard_case", std::nullopt);
+  ItemQuery q;
+  q.owner_units = {"v1", "v2"};
+  q.kind = "hazard_case";
+  auto r = store_->ListItems(q);
+  ASSERT_OK(r);
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].key, "a");
+  q = {};
+  q.overdue_at = kT0;
+  r = store_->ListItems(q);
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].key, "b");
+  q = {};
+  q.due_from = kT0;
+  q.due_to = kT0 + hours(2);
+  r = store_->ListItems(q);
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].key, "a");
+  // Two pages of two.
+  q = {};
+  q.limit = 2;
+  r = store_->ListItems(q);
+  ASSERT_EQ(r->size(), 2u);
+  q.after_id = r->back().id;
+  auto r2 = store_->ListItems(q);
+  ASSERT_EQ(r2->size(), 2u);
+  EXPECT_EQ((*r2)[0].key, "c");
+  EXPECT_EQ((*r2)[1].key, "d");
+}
+
+OutboxRow Row(const std::string& key, std::vector<ItemId> items) {
+  OutboxRow r;
+  r.idempotency_key = key;
+  r.channel = "sms";
+  r.recipient = "p1";
+  r.binding = "weekly_report_reminder";
+  r.campaign = "c";
+  r.body = "x";
+  r.items = std::move(items);
+  r.next_attempt_at = kT0;
+  return r;
+}
+
+TEST_F(ItemsOutboxTest, SendingRowsAreNotDueAndAreFoundWhenStale) {
+  DigestCommit d;
+  d.outcome = "sent";
+  d.rows = {Row("m1", {1, 2}), Row("m2", {2})};
+  ASSERT_OK(store_->CommitDigest(d, kT0));
+  auto due = store_->DueOutbox(kT0, 10);
+  ASSERT_EQ(due->size(), 2u);
+  const OutboxId m1 = (*due)[0].id;
+  ASSERT_OK(store_->MarkSending(m1, kT0));
+  EXPECT_EQ(store_->DueOutbox(kT0 + hours(1), 10)->size(), 1u);
+  EXPECT_TRUE(store_->StaleSending(kT0, 10)->empty());
+  auto stale = store_->StaleSending(kT0 + minutes(5), 10);
+  ASSERT_EQ(stale->size(), 1u);
+  EXPECT_EQ((*stale)[0].id, m1);
+  EXPECT_EQ((*stale)[0].attempts, 1);
+  EXPECT_EQ(*(*stale)[0].sending_since, kT0);
+  // Receipts per item.
+  EXPECT_EQ(store_->OutboxForItem(2)->size(), 2u);
+  EXPECT_EQ(store_->OutboxForItem(1)->size(), 1u);
+  // Counts and age for metrics.
+  auto counts = store_->OutboxCounts();
+  ASSERT_OK(counts);
+  EXPECT_EQ(*counts, (std::vector<std::pair<std::string, int64_t>>{{"pending", 1}, {"sending", 1}}));
+  EXPECT_EQ(**store_->OldestUndelivered(), kT0);
+  ASSERT_OK(store_->MarkSent(m1, "biz-1", kT0 + minutes(1)));
+  // A late failure report cannot undo a recorded delivery.
+  ASSERT_OK(store_->MarkRetry(m1, "timeout", kT0 + hours(1)));
+  EXPECT_EQ((**store_->GetOutbox(m1)).state, "sent");
+}
+
+TEST_F(ItemsOutboxTest, OnlyADeadLetterCanBeRetriedAndTheRetryIsAudited) {
+  DigestCommit d;
+  d.outcome = "sent";
+  d.rows = {Row("m1", {})};
+  ASSERT_OK(store_->CommitDigest(d, kT0));
+  const OutboxId id = (*store_->DueOutbox(kT0, 10))[0].id;
+  AuditEntry a;
+  a.at = kT0;
+  a.actor = "token:t_admin";
+  a.via = "api";
+  a.action = "outbox.retry";
+  EXPECT_EQ(store_->RetryDead(id, kT0, a).code(), StatusCode::kConflict);
+  ASSERT_OK(store_->MarkSending(id, kT0));
+  ASSERT_OK(store_->MarkDead(id, "invalid number", kT0));
+  OutboxQuery q;
+  q.state = "dead";
+  EXPECT_EQ(store_->ListOutbox(q)->size(), 1u);
+  ASSERT_OK(store_->RetryDead(id, kT0 + hours(1), a));
+  const OutboxRow r = **store_->GetOutbox(id);
+  EXPECT_EQ(r.state, "retry");
+  EXPECT_EQ(r.attempts, 0);
+  EXPECT_EQ(store_->AuditAfter(0, 10)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace duban::store
