@@ -259,7 +259,9 @@ Result<store::Item> Engine::Transition(const TransitionRequest& r, const Actor& 
   after.state_entered_at = now;
   after.acknowledged_at.reset();  // a new state asks for a new acknowledgement
   after.sla_epoch = before.sla_epoch + 1;  // pending ladder timers become obsolete
-  after.resolved_at = to.terminal ? std::optional<SystemTime>(now) : std::nullopt;
+  after.resolved_at = !to.terminal        ? std::nullopt
+                     : before.resolved_at ? before.resolved_at  // closed → closed
+                                          : std::optional<SystemTime>(now);
   std::vector<store::Timer> timers;
   after.due_at.reset();
   if (!to.terminal) {

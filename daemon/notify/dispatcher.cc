@@ -12,7 +12,19 @@ Dispatcher::Dispatcher(DispatchOptions options, store::Store& store, const Clock
                        std::map<std::string, Channel*> channels)
     : options_(options), store_(store), channels_(std::move(channels)), clock_(clock) {}
 
-Result<std::optional<SystemTime>> Dispatcher::NextWake() { return store_.NextOutboxAt(); }
+Result<std::optional<SystemTime>> Dispatcher::NextWake() {
+  auto next = store_.NextOutboxAt();
+  if (!next.ok()) return next;
+  // While rows are 'sending', come back to check on them; rows in flight in
+  // this process are not due, so an unanswered request cannot spin the loop.
+  auto sending = store_.StaleSending(SystemTime::max(), 1);
+  if (!sending.ok()) return sending.status();
+  if (!sending->empty()) {
+    const SystemTime check = next_recover_at_.value_or(SystemTime::min());
+    if (!*next || check < **next) *next = check;
+  }
+  return next;
+}
 
 // Exponential backoff with deterministic jitter (from the row id), so a
 // burst of failures does not retry in lockstep, yet runs are reproducible.
@@ -24,7 +36,65 @@ Millis Dispatcher::Backoff(int attempts, int64_t salt) const {
   return base + base * jitter_pct / 100;
 }
 
+Status Dispatcher::Recover(SystemTime now) {
+  auto stale = store_.StaleSending(now - options_.sending_timeout, options_.batch_limit);
+  if (!stale.ok()) return stale.status();
+  for (const auto& row : *stale) {
+    if (in_flight_.count(row.id) || querying_.count(row.id)) continue;
+    auto it = channels_.find(row.channel);
+    if (it == channels_.end() || !it->second->CanQueryStatus()) {
+      // Receivers without a status API get the row again: at least once,
+      // with the same idempotency key so those that can deduplicate do.
+      DUBAN_RETURN_IF_ERROR(store_.MarkRetry(
+          row.id, "interrupted while sending (restart or lost answer); resending", now));
+      continue;
+    }
+    querying_.insert(row.id);
+    it->second->QueryStatus(row, [this, row](StatusAnswer a) { Resolve(row, a); });
+  }
+  return Status::OK();
+}
+
+// An SMS left 'sending': resend only when the provider has no trace of it.
+void Dispatcher::Resolve(const store::OutboxRow& row, const StatusAnswer& a) {
+  const SystemTime now = clock_.Now();
+  querying_.erase(row.id);
+  const SystemTime attempted = row.sending_since.value_or(row.next_attempt_at);
+  Status st;
+  switch (a.kind) {
+    case StatusAnswer::Kind::kDelivered:
+    case StatusAnswer::Kind::kAcceptedPending:
+      st = store_.MarkSent(row.id, a.provider_id.empty() ? row.provider_id : a.provider_id, now);
+      break;
+    case StatusAnswer::Kind::kFailed:
+      st = store_.MarkDead(row.id, "provider reports delivery failed: " + a.detail, now);
+      break;
+    case StatusAnswer::Kind::kNotFound:
+      if (now - attempted >= options_.not_found_grace) {
+        st = store_.MarkRetry(row.id, "provider has no record of the interrupted send; resending",
+                              now);
+      }
+      // else: too early to trust "not found"; asked again next round.
+      break;
+    case StatusAnswer::Kind::kUnknown:
+      // Cannot find out. Rather than risk a duplicate now, ask again next
+      // round; after max_attempts rounds, resend (never lose it).
+      if (row.attempts + 1 >= options_.max_attempts) {
+        st = store_.MarkRetry(row.id, "status unknown after repeated queries; resending: " + a.detail,
+                              now);
+      } else {
+        st = store_.MarkSending(row.id, now);  // restamp: checked again after the timeout
+      }
+      break;
+  }
+  (void)st;  // a failed write leaves the row 'sending': recovered next round
+}
+
 Result<int> Dispatcher::Tick(SystemTime now) {
+  if (!next_recover_at_ || now >= *next_recover_at_) {
+    DUBAN_RETURN_IF_ERROR(Recover(now));
+    next_recover_at_ = now + options_.sending_timeout / 2;
+  }
   auto rows = store_.DueOutbox(now, options_.batch_limit);
   if (!rows.ok()) return rows.status();
   int started = 0;
@@ -36,11 +106,37 @@ Result<int> Dispatcher::Tick(SystemTime now) {
           row.id, fmt::format("channel '{}' is not configured", row.channel), now));
       continue;
     }
+    // Durable before any I/O: a crash from here on leaves a 'sending' row
+    // that Recover() finds, never a message sent twice without a check.
+    if (Status st = store_.MarkSending(row.id, now); !st.ok()) {
+      if (st.code() == StatusCode::kConflict) continue;  // changed meanwhile
+      return st;
+    }
     in_flight_.insert(row.id);
     ++started;
-    it->second->Send(row, [this, row](SendResult r) { Complete(row, r); });
+    store::OutboxRow sending = row;
+    sending.state = "sending";
+    sending.sending_since = now;
+    it->second->Send(sending, [this, row](SendResult r) { Complete(row, r); });
   }
   return started;
+}
+
+void Dispatcher::NoteHealth(const std::string& channel, bool ok, const std::string& error,
+                            SystemTime now) {
+  ChannelHealth& h = health_[channel];
+  if (ok) {
+    h.failing_since.reset();
+    h.last_sent = now;
+    h.alerted = false;
+    return;
+  }
+  if (!h.failing_since) h.failing_since = now;
+  h.last_error = error;
+  if (!h.alerted && now - *h.failing_since >= options_.alert_after) {
+    h.alerted = true;
+    if (on_trouble_) on_trouble_({channel, *h.failing_since, error});
+  }
 }
 
 void Dispatcher::Complete(const store::OutboxRow& row, const SendResult& r) {
@@ -50,12 +146,15 @@ void Dispatcher::Complete(const store::OutboxRow& row, const SendResult& r) {
   switch (r.kind) {
     case SendResult::Kind::kSent:
       st = store_.MarkSent(row.id, r.provider_id, now);
+      NoteHealth(row.channel, true, "", now);
       break;
     case SendResult::Kind::kRetryAfter:
+      // Throttled (our bucket or the provider's): not a failure of the row.
       st = store_.MarkRetry(row.id, r.detail, std::max(r.retry_at, now));
       break;
     case SendResult::Kind::kRetrySoon:
     case SendResult::Kind::kChannelBroken:
+      NoteHealth(row.channel, false, r.detail, now);
       if (row.attempts + 1 >= options_.max_attempts) {
         st = store_.MarkDead(row.id, r.detail, now);
       } else {
@@ -66,7 +165,7 @@ void Dispatcher::Complete(const store::OutboxRow& row, const SendResult& r) {
       st = store_.MarkDead(row.id, r.detail, now);
       break;
   }
-  (void)st;  // a failed bookkeeping write leaves the row due: it is retried
+  (void)st;  // a failed bookkeeping write leaves the row 'sending': recovered later
 }
 
 }  // namespace duban::notify

@@ -28,6 +28,30 @@ struct DispatchOptions {
   Millis first_backoff{std::chrono::seconds(30)};
   Millis max_backoff{std::chrono::hours(1)};
   int max_attempts = 12;  // then dead letter
+  // A row 'sending' for longer than this without an answer was interrupted
+  // (a crash, a lost reply): it is recovered, after asking the provider
+  // where that is possible. Longer than any channel's request timeout.
+  Millis sending_timeout{std::chrono::minutes(2)};
+  // Providers list a message only once processed: a status query that
+  // finds nothing is trusted only this long after the attempt.
+  Millis not_found_grace{std::chrono::minutes(5)};
+  // A channel failing for this long is reported to the administrator.
+  Millis alert_after{std::chrono::minutes(30)};
+};
+
+// A channel that keeps failing, for the administrator.
+struct ChannelTrouble {
+  std::string channel;
+  SystemTime failing_since;
+  std::string last_error;
+};
+
+// What the dispatcher knows of a channel's health since it started.
+struct ChannelHealth {
+  std::optional<SystemTime> failing_since;
+  std::string last_error;
+  std::optional<SystemTime> last_sent;
+  bool alerted = false;
 };
 
 class Dispatcher {
@@ -37,14 +61,23 @@ class Dispatcher {
   Dispatcher(DispatchOptions options, store::Store& store, const Clock& clock,
              std::map<std::string, Channel*> channels);
 
-  // Starts sending every due row not already in flight. Completions arrive
-  // through the channels' callbacks.
+  // Called once per failing spell when a channel has failed for longer than
+  // alert_after; app tells the administrator through another channel.
+  void OnChannelTrouble(std::function<void(const ChannelTrouble&)> f) { on_trouble_ = std::move(f); }
+  const std::map<std::string, ChannelHealth>& health() const { return health_; }
+
+  // Recovers interrupted rows (at start and every sending_timeout while any
+  // row is 'sending'), then marks every due row 'sending' and hands it to
+  // its channel. Completions arrive through the channels' callbacks.
   Result<int> Tick(SystemTime now);
   Result<std::optional<SystemTime>> NextWake();
   int in_flight() const { return static_cast<int>(in_flight_.size()); }
 
  private:
   void Complete(const store::OutboxRow& row, const SendResult& r);
+  Status Recover(SystemTime now);
+  void Resolve(const store::OutboxRow& row, const StatusAnswer& a);
+  void NoteHealth(const std::string& channel, bool ok, const std::string& error, SystemTime now);
   Millis Backoff(int attempts, int64_t salt) const;
 
   DispatchOptions options_;
@@ -52,6 +85,10 @@ class Dispatcher {
   std::map<std::string, Channel*> channels_;
   const Clock& clock_;
   std::set<store::OutboxId> in_flight_;
+  std::set<store::OutboxId> querying_;
+  std::optional<SystemTime> next_recover_at_;  // unset: recover on the next tick
+  std::map<std::string, ChannelHealth> health_;
+  std::function<void(const ChannelTrouble&)> on_trouble_;
 };
 
 }  // namespace duban::notify

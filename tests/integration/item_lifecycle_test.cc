@@ -1,0 +1,204 @@
+// A hazard case walked through its whole lifecycle by the people the
+// campaign names, with each wrong move refused for the right reason.
+#include <gtest/gtest.h>
+
+#include "app/campaigns.h"
+#include "base/time_format.h"
+#include "demo_town.h"
+#include "engine/engine.h"
+#include "store/audit.h"
+#include "store/store.h"
+#include "testing/status_matchers.h"
+
+namespace duban {
+namespace {
+
+using std::chrono::hours;
+
+class ItemLifecycleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Diagnostics diags;
+    loaded_ = app::LoadCampaigns(town_.config(), &diags);
+    ASSERT_FALSE(diags.has_errors()) << diags.ToString();
+    auto s = store::OpenSqlite({town_.database()}, now_);
+    ASSERT_OK(s);
+    store_ = std::move(*s);
+    engine::Options o;
+    o.campaigns = loaded_.campaigns;
+    o.calendar = loaded_.calendar.get();
+    engine_ = std::make_unique<engine::Engine>(o, *store_);
+    engine_->SetDirectory(std::make_shared<engine::Directory>(*store_->ListUnits(),
+                                                              *store_->ListContacts()));
+  }
+  static engine::Actor Token(const std::string& role, const std::string& unit) {
+    return {"token:t_" + role, "api", role, unit, ""};
+  }
+  Result<store::Item> Move(store::ItemId id, const std::string& transition,
+                           workflow::FieldValues input, const engine::Actor& who) {
+    now_ += hours(1);
+    return engine_->Transition({id, transition, std::move(input)}, who, now_);
+  }
+
+  testing::DemoTown town_;
+  app::Loaded loaded_;
+  SystemTime now_ = *ParseRfc3339("2024-04-15T09:00+08:00");  // a Monday
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::Engine> engine_;
+  const engine::Actor liaison_ = Token("liaison", "jf-jiafeng");
+  const engine::Actor other_liaison_ = Token("liaison", "jf-lizhuang");
+  const engine::Actor office_ = Token("office", "jiafeng");
+  const engine::Actor county_ = Token("supervisor", "qinshui");
+};
+
+TEST_F(ItemLifecycleTest, AHazardCaseGoesFromReportToCloseOut) {
+  engine::NewItemRequest req{"jiafeng-2024-hundred-day", "hazard_case", "jf-jiafeng", "", "",
+                             {{"house_id", std::string("H-0001")},
+                              {"hazard_level", std::string("serious")}}};
+  // A liaison reports only for its own village.
+  engine::NewItemRequest elsewhere = req;
+  elsewhere.owner_unit = "jf-lizhuang";
+  EXPECT_EQ(engine_->CreateItem(elsewhere, liaison_, now_).status().code(),
+            StatusCode::kPermissionDenied);
+  auto created = engine_->CreateItem(req, liaison_, now_);
+  ASSERT_OK(created);
+  const store::ItemId id = created->id;
+  EXPECT_EQ(created->state, "reported");
+  EXPECT_EQ(created->severity, "warning");  // serious hazard
+  EXPECT_EQ(created->sla_epoch, 1);
+  // Reported on Monday: control is due in 3 working days (Thursday 09:00).
+  ASSERT_TRUE(created->due_at.has_value());
+  EXPECT_EQ(*created->due_at, *ParseRfc3339("2024-04-18T09:00+08:00"));
+
+  // Wrong state: appraisal comes after control.
+  auto wrong = Move(id, "appraise", {}, office_);
+  EXPECT_EQ(wrong.status().code(), StatusCode::kConflict);
+  EXPECT_NE(wrong.status().message().find("已上报"), std::string::npos)
+      << wrong.status().message();
+  // Another village's liaison cannot touch it.
+  EXPECT_EQ(Move(id, "control", {{"control_measures", std::string("x")}}, other_liaison_)
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  // A missing field is named.
+  auto missing = Move(id, "control", {}, liaison_);
+  EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("control_measures"), std::string::npos);
+
+  auto controlled =
+      Move(id, "control", {{"control_measures", std::string("设置警示标志，人员撤离")}}, liaison_);
+  ASSERT_OK(controlled);
+  EXPECT_EQ(controlled->state, "controlled");
+  EXPECT_EQ(controlled->sla_epoch, 2);
+  EXPECT_NE(controlled->data.find("\"control_active\":true"), std::string::npos);
+
+  // Only the town office records the appraisal.
+  workflow::FieldValues appraisal{{"appraisal_level", std::string("D")},
+                                  {"appraisal_agency", std::string("晋城市房屋安全鉴定中心")},
+                                  {"appraisal_date", std::string("2024-04-16")}};
+  EXPECT_EQ(Move(id, "appraise", appraisal, liaison_).status().code(),
+            StatusCode::kPermissionDenied);
+  auto appraised = Move(id, "appraise", appraisal, office_);
+  ASSERT_OK(appraised);
+  EXPECT_EQ(appraised->severity, "critical");  // D级 整幢危房
+
+  auto rect = Move(id, "start_rectification",
+                   {{"method", std::string("demolish")}, {"deadline", std::string("2024-05-31")}},
+                   liaison_);
+  ASSERT_OK(rect);
+  EXPECT_EQ(rect->state, "rectifying");
+  // Due by the end of the 限期 day, local time.
+  EXPECT_EQ(*rect->due_at, *ParseRfc3339("2024-05-31T23:59:59.999+08:00"));
+
+  // A guard with the campaign's own message.
+  auto no_photos = Move(id, "submit_for_acceptance", {{"photos_uploaded", false}}, liaison_);
+  EXPECT_EQ(no_photos.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(no_photos.status().message().find("请先上传整治照片"), std::string::npos)
+      << no_photos.status().message();
+  ASSERT_OK(Move(id, "submit_for_acceptance", {{"photos_uploaded", true}}, liaison_));
+
+  auto closed = Move(id, "pass_acceptance",
+                     {{"acceptance_date", std::string("2024-06-03")},
+                      {"acceptance_parties", std::string("县住建局、镇政府、村委会、产权人、施工方")}},
+                     county_);
+  ASSERT_OK(closed);
+  EXPECT_EQ(closed->state, "closed");
+  EXPECT_FALSE(closed->open());
+  EXPECT_FALSE(closed->due_at.has_value());
+
+  // The history tells the whole story, and the chain holds.
+  auto history = store_->ItemHistory(id);
+  ASSERT_OK(history);
+  ASSERT_EQ(history->size(), 7u);
+  EXPECT_EQ((*history)[0].action, "item.create");
+  EXPECT_EQ((*history)[0].actor, "token:t_liaison");
+  EXPECT_EQ((*history)[6].actor, "token:t_supervisor");
+  EXPECT_NE((*history)[6].payload.find("pass_acceptance"), std::string::npos);
+  auto v = store::VerifyAuditChain(*store_);
+  ASSERT_OK(v);
+  EXPECT_TRUE(v->ok()) << v->problem;
+}
+
+TEST_F(ItemLifecycleTest, LadderTimersOfALeftStateFallAway) {
+  auto created = engine_->CreateItem(
+      {"jiafeng-2024-hundred-day", "hazard_case", "jf-jiafeng", "", "",
+       {{"house_id", std::string("H-0002")}, {"hazard_level", std::string("general")}}},
+      liaison_, now_);
+  ASSERT_OK(created);
+  ASSERT_OK(Move(created->id, "control", {{"control_measures", std::string("警示")}}, liaison_));
+  // Long after the first state's deadline: its ladder fires as obsolete and
+  // nobody is told about a step the village already took.
+  auto stats = engine_->Tick(now_ + hours(24 * 30));
+  ASSERT_OK(stats);
+  auto fired = store_->FiredTimersForTest();
+  ASSERT_OK(fired);
+  int obsolete = 0;
+  int live = 0;
+  for (const auto& [t, outcome] : *fired) {
+    if (t.item_id != created->id) continue;
+    if (t.step.find("/e1/") != std::string::npos) {
+      EXPECT_EQ(outcome, "obsolete: the item changed state") << t.step;
+      ++obsolete;
+    } else {
+      ++live;
+    }
+  }
+  EXPECT_GT(obsolete, 0);
+  EXPECT_GT(live, 0);  // the controlled state's own ladder ran
+}
+
+TEST_F(ItemLifecycleTest, AcknowledgeOnceAndOnlyInScope) {
+  auto created = engine_->CreateItem(
+      {"jiafeng-2024-hundred-day", "hazard_case", "jf-jiafeng", "", "",
+       {{"house_id", std::string("H-0003")}, {"hazard_level", std::string("general")}}},
+      office_, now_);
+  ASSERT_OK(created);
+  EXPECT_EQ(engine_->Acknowledge(created->id, other_liaison_, now_).status().code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_OK(engine_->Acknowledge(created->id, liaison_, now_));
+  EXPECT_EQ(engine_->Acknowledge(created->id, liaison_, now_).status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(engine_->Acknowledge(999999, liaison_, now_).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ItemLifecycleTest, CampaignStatusNamesThePhaseAndTheNextDeadlines) {
+  auto st = engine_->StatusOf("jiafeng-2024-hundred-day", now_);
+  ASSERT_OK(st);
+  ASSERT_FALSE(st->current.empty());
+  EXPECT_GT(st->current[0].days_left, 0);
+  ASSERT_FALSE(st->next.empty());
+  // The weekly report is due this Friday at 12:00.
+  bool weekly = false;
+  for (const auto& d : st->next) {
+    EXPECT_GT(d.at, now_);
+    if (d.what == "weekly_report") {
+      weekly = true;
+      EXPECT_EQ(d.at, *ParseRfc3339("2024-04-19T12:00+08:00"));
+    }
+  }
+  EXPECT_TRUE(weekly);
+  EXPECT_EQ(engine_->StatusOf("nope", now_).status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace duban
