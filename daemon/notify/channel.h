@@ -28,11 +28,44 @@ struct SendResult {
   SystemTime retry_at;      // kRetryAfter only
 };
 
+// What the provider says became of an earlier attempt to send a row
+// (QueryStatus). Asked before resending a row that was left 'sending' by a
+// crash or timed out, because no SMS provider deduplicates (channels.md §0).
+struct StatusAnswer {
+  enum class Kind {
+    kDelivered,        // the provider has it and reports it delivered: don't resend
+    kAcceptedPending,  // the provider has it, no delivery report yet: don't resend
+    kFailed,           // the provider took it but reports delivery failed
+    kNotFound,         // the provider lists no such message: safe to resend
+    kUnknown,          // could not find out (network, credentials): ask again later
+  };
+  Kind kind = Kind::kUnknown;
+  std::string provider_id;  // BizId / SerialNo when found
+  std::string detail;       // what the provider said, never a secret
+};
+
+const char* SendResultKindName(SendResult::Kind kind);
+const char* StatusAnswerKindName(StatusAnswer::Kind kind);
+
 class Channel {
  public:
   virtual ~Channel() = default;
   virtual const std::string& name() const = 0;
   virtual void Send(const store::OutboxRow& row, std::function<void(SendResult)> done) = 0;
+
+  // Whether QueryStatus() can ask the provider (SMS channels can).
+  virtual bool CanQueryStatus() const { return false; }
+  // Asks the provider what became of earlier attempts to send `row`, by its
+  // idempotency key (Alibaba OutId, Tencent SessionContext), provider_id
+  // when the row has one, its address and the time of the attempt
+  // (sending_since, else next_attempt_at). `done` is called exactly once,
+  // on the loop thread. Providers list a message only once it is processed,
+  // so kNotFound within a few minutes of the attempt is not yet proof that
+  // it was never sent. The default answers kUnknown.
+  virtual void QueryStatus(const store::OutboxRow& row, std::function<void(StatusAnswer)> done) {
+    (void)row;
+    done({StatusAnswer::Kind::kUnknown, "", "this channel cannot ask its provider"});
+  }
 };
 
 }  // namespace duban::notify
