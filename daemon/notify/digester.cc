@@ -123,6 +123,9 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
   row.severity = critical ? "critical" : first.severity;
   row.items = item_ids;
   row.next_attempt_at = now;
+  // SMS providers send approved templates whose parameters the channel
+  // renders from this same context (notify/channels/sms_params.h).
+  if (channel->family == Family::kSms) row.params = ctx.dump();
   if (!body.ok()) {
     // A template bug must not hold back every other message: the digest is
     // kept as a dead letter the administrator sees and can retry after a fix.
