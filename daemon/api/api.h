@@ -1,23 +1,32 @@
-// HttpServer: inbound HTTP (cpp-httplib) for /healthz, /metrics and, as later
-// issues add them, the JSON API under /api/v1 and the dashboard.
+// HttpServer: inbound HTTP (cpp-httplib): /healthz, /metrics, the JSON API
+// under /api/v1 (bearer tokens, docs/api.md) and one-tap action links /a/…
+// for people who hold no token.
 //
 // httplib runs its handlers on its own worker threads. Handlers never touch
 // engine or store state directly: they hand work to the loop with `post` and
 // wait (bounded) for the answer, so the loop stays the only owner of state.
-// Create/Start/Stop are called from the thread that owns the App.
+// Create/Start/Stop are called from the thread that owns the App. The free
+// functions below are pure or take the store explicitly (loop thread).
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "base/status.h"
+#include "store/records.h"
 
 namespace duban::store {
 class Store;
+}
+namespace duban::engine {
+class Engine;
 }
 
 namespace duban::api {
@@ -31,7 +40,12 @@ struct Options {
   std::chrono::seconds write_timeout{10};
   // How long a handler waits for the loop before answering 503.
   std::chrono::milliseconds loop_timeout{5000};
+  // Base of action links ("https://duban.example.gov.cn"); empty means
+  // http://<host>:<bound port>.
+  std::string public_url;
 };
+
+enum class LogLevel { kInfo, kWarn, kError };
 
 struct Deps {
   Metrics* metrics = nullptr;
@@ -39,8 +53,21 @@ struct Deps {
   std::function<void(std::function<void()>)> post;
   // Used only inside posted tasks, i.e. on the loop thread.
   store::Store* store = nullptr;
+  engine::Engine* engine = nullptr;  // null: /api/v1 and /a/ answer 503
+  const Clock* clock = nullptr;      // read on the loop thread
   std::function<double()> uptime_seconds;
   std::string clock_kind;
+  // Raw bytes of the action-link HMAC key (LoadOrCreateLinkKey).
+  std::string link_key;
+  // Where denials and failures are reported; never given a token's secret.
+  // Called from the loop thread and httplib threads; may be empty.
+  std::function<void(LogLevel, const std::string&)> log;
+};
+
+// One registered route, as the OpenAPI document spells it.
+struct RouteInfo {
+  std::string method;  // "GET"
+  std::string path;    // "/api/v1/items/{id}"
 };
 
 class HttpServer {
@@ -51,6 +78,10 @@ class HttpServer {
   ~HttpServer();
 
   int port() const;
+  // Every route served, in registration order (the OpenAPI test reads it).
+  std::vector<RouteInfo> routes() const;
+  // The base of action links this server issues ("http://127.0.0.1:8080").
+  std::string public_url() const;
   // Starts serving on a background thread.
   void Start();
   // Stops accepting, lets in-flight requests finish, joins the thread.
@@ -65,5 +96,46 @@ class HttpServer {
   explicit HttpServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// --- API tokens ("dbn_<id>_<secret>"; only SHA-256 of the secret is stored).
+
+// admin, supervisor, office, liaison, department, agency.
+const std::vector<std::string>& TokenRoles();
+
+struct IssuedToken {
+  store::ApiToken record;  // what the store keeps (secret_hash, never the secret)
+  std::string bearer;      // shown to the operator once: "dbn_t_…_…"
+};
+
+// A fresh token with random id and secret. REQUIRES: `role` is a TokenRole.
+IssuedToken NewToken(const std::string& role, const std::string& unit_id,
+                     const std::string& contact_id, const std::string& label,
+                     SystemTime created_at, std::optional<SystemTime> expires_at);
+
+// --- One-tap action links "/a/<payload>.<mac>".
+
+enum class LinkAction { kReport, kAck };
+
+// What a link lets its holder do, once: report for (or acknowledge) `item`
+// as `contact`, while the item is still in `state` and before `expires_at`.
+struct LinkGrant {
+  store::ItemId item = 0;
+  std::string contact;  // contact id
+  LinkAction action = LinkAction::kReport;
+  std::string state;    // the item's state when the link is issued
+  SystemTime expires_at;
+};
+
+// The full URL "<public_url>/a/<token>" for `grant`, signed with `key` (the
+// raw link key). kInvalidArgument when the contact or state contains '|'.
+// Pure; any thread. The notification side calls this (through a callback
+// app hands it) to put links in reminders.
+Result<std::string> MintActionLink(const LinkGrant& grant, std::string_view key,
+                                   std::string_view public_url);
+
+// Reads the link key from the store's meta table (`link_key`, 32 random
+// bytes as hex), creating it on first use. Returns the raw bytes. Loop
+// thread (or before the loop runs).
+Result<std::string> LoadOrCreateLinkKey(store::Store& store);
 
 }  // namespace duban::api
