@@ -144,6 +144,9 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
   aopts.host = impl->config->listen_host;
   aopts.port = options.port.value_or(impl->config->listen_port);
   aopts.threads = impl->config->http_threads;
+  aopts.public_url = impl->config->public_url;
+  auto link_key = api::LoadOrCreateLinkKey(*impl->store);
+  if (!link_key.ok()) return link_key.status();
   api::Deps deps;
   deps.metrics = &impl->metrics;
   Impl* raw = impl.get();
@@ -154,6 +157,15 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
            1000.0;
   };
   deps.clock_kind = impl->clock->Kind();
+  deps.engine = &impl->runner->engine();
+  deps.clock = impl->clock;
+  deps.link_key = std::move(*link_key);
+  deps.log = [log = impl->log](api::LogLevel level, const std::string& text) {
+    log->log(level == api::LogLevel::kError  ? spdlog::level::err
+             : level == api::LogLevel::kWarn ? spdlog::level::warn
+                                             : spdlog::level::info,
+             "{}", text);
+  };
   auto http = api::HttpServer::Create(aopts, std::move(deps));
   if (!http.ok()) return http.status();
   impl->http = std::move(*http);

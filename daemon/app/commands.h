@@ -15,5 +15,7 @@ void AddVersionCommand(CLI::App& cli, int* exit_code);
 void AddSimulateCommand(CLI::App& cli, int* exit_code);
 void AddImportCommand(CLI::App& cli, int* exit_code);
 void AddAuditCommand(CLI::App& cli, int* exit_code);
+void AddTokenCommand(CLI::App& cli, int* exit_code);
+void AddSilenceCommand(CLI::App& cli, int* exit_code);
 
 }  // namespace duban::app
