@@ -258,6 +258,25 @@ Result<std::vector<Item>> SqliteStore::ListItems(const ItemQuery& q) {
   }
 }
 
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountOpenByOwner(
+    const std::string& campaign, const std::vector<std::string>& kinds) {
+  try {
+    std::string arr = "[";
+    for (size_t k = 0; k < kinds.size(); ++k) arr += (k ? ",\"" : "\"") + kinds[k] + "\"";
+    arr += "]";
+    auto& q = Prepare(
+        "SELECT owner_unit, COUNT(*) FROM items WHERE resolved_at IS NULL AND campaign = ? "
+        "AND kind IN (SELECT value FROM json_each(?)) GROUP BY owner_unit ORDER BY owner_unit");
+    q.bind(1, campaign);
+    q.bind(2, arr);
+    std::vector<std::pair<std::string, int64_t>> out;
+    while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "counting open items", e.what());
+  }
+}
+
 Result<std::vector<Timer>> SqliteStore::DueTimers(SystemTime now, int limit) {
   try {
     auto& q = Prepare(

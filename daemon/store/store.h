@@ -123,6 +123,10 @@ class Store {
   virtual Status UpdateItem(const Item& item, const std::string& expected_state,
                             SystemTime expected_updated_at, const std::vector<Timer>& timers,
                             const AuditEntry& audit) = 0;
+  // Open items of `kinds` in `campaign`, counted per owner unit (countdowns,
+  // summaries). Reads open items only.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountOpenByOwner(
+      const std::string& campaign, const std::vector<std::string>& kinds) = 0;
   // Items matching `query`, ascending id, at most query.limit.
   virtual Result<std::vector<Item>> ListItems(const ItemQuery& query) = 0;
   // Every audit record about an item, oldest first.

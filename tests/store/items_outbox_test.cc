@@ -2,6 +2,7 @@
 
 #include "store/store.h"
 #include "testing/status_matchers.h"
+#include "testing/temp_dir.h"
 
 namespace duban::store {
 namespace {
@@ -165,6 +166,28 @@ TEST_F(ItemsOutboxTest, OnlyADeadLetterCanBeRetriedAndTheRetryIsAudited) {
   EXPECT_EQ(r.state, "retry");
   EXPECT_EQ(r.attempts, 0);
   EXPECT_EQ(store_->AuditAfter(0, 10)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace duban::store
+
+namespace duban::store {
+namespace {
+
+TEST(OutboxItemsFileTest, ReceiptsSurviveReopening) {
+  testing::TempDir dir;
+  const std::string path = dir.File("x.db");
+  {
+    auto s = OpenSqlite({path}, kT0);
+    ASSERT_OK(s);
+    DigestCommit d;
+    d.outcome = "sent";
+    d.rows = {Row("m1", {1, 2}), Row("m2", {3})};
+    ASSERT_OK((*s)->CommitDigest(d, kT0));
+  }
+  auto s = OpenSqlite({path}, kT0);
+  ASSERT_OK(s);
+  EXPECT_EQ((*s)->OutboxForItem(2)->size(), 1u);
 }
 
 }  // namespace
