@@ -70,6 +70,20 @@ std::optional<SystemTime> CampaignTime::EndOfDay(const std::string& date) const 
   return impl_->zone.ToInstant(*d, std::chrono::hours(24) - Millis(1));
 }
 
+int CampaignTime::WorkingDaysUntil(SystemTime from, SystemTime to) const {
+  const auto a = std::chrono::sys_days(impl_->zone.LocalDate(from));
+  const auto b = std::chrono::sys_days(impl_->zone.LocalDate(to));
+  int n = 0;
+  for (auto d = a; d <= b; d += std::chrono::days(1)) {
+    const schedule::Date day{d};
+    const bool working = impl_->calendar != nullptr
+                             ? impl_->calendar->IsWorkingDay(day)
+                             : std::chrono::weekday(d).iso_encoding() <= 5;
+    if (working) ++n;
+  }
+  return n;
+}
+
 std::string CampaignTime::LocalDate(SystemTime t) const {
   return schedule::FormatDate(impl_->zone.LocalDate(t));
 }

@@ -40,6 +40,10 @@ class CampaignTime {
   // 23:59:59.999 local on `date` ("2024-06-30"): a "due by this date"
   // deadline. nullopt when `date` is not a valid date.
   std::optional<SystemTime> EndOfDay(const std::string& date) const;
+  // Working days from `from`'s local date through `to`'s, both included
+  // when working days (0 when `to`'s day is before `from`'s): "还有3个工作日"
+  // said on the morning of the first of them.
+  int WorkingDaysUntil(SystemTime from, SystemTime to) const;
   // The local calendar date: "2024-04-12".
   std::string LocalDate(SystemTime t) const;
   // For messages: "4月12日（周五）12:00".

@@ -28,7 +28,24 @@ std::optional<StepRef> ParseStep(const std::string& step) {
     }
     return r;
   }
+  if (parts.size() == 5 && parts[0] == "k" && parts[4].size() > 1 && parts[4][0] == 'r') {
+    r.kind = 'k';
+    r.a = parts[1];
+    r.period = parts[2];
+    r.b = parts[3];
+    try {
+      r.repeat = std::stoi(parts[4].substr(1));
+    } catch (...) {
+      return std::nullopt;
+    }
+    return r;
+  }
   return std::nullopt;
+}
+
+std::string MilestoneStep(const std::string& milestone, const std::string& period,
+                          const std::string& step, int repeat) {
+  return fmt::format("k/{}/{}/{}/r{}", milestone, period, step, repeat);
 }
 
 std::string MaterializeStep(const std::string& obligation, const std::string& period) {
@@ -85,6 +102,9 @@ Status Engine::Sync(SystemTime now) {
       t.fire_at = std::max(now, *next - impl_->options.materialize_lead);
       batch.new_timers.push_back(std::move(t));
     }
+    for (const auto& m : c.spec->milestones) {
+      if (auto due = c.time->NextMilestone(m, now)) impl_->ScheduleMilestone(c, m, *due, now, batch);
+    }
   }
   if (batch.empty()) return Status::OK();
   auto r = impl_->store.CommitEngineBatch(batch, now);
@@ -107,6 +127,8 @@ Result<TickStats> Engine::Tick(SystemTime now) {
         outcome = std::string("obsolete: unknown step");
       } else if (c != nullptr && ref->kind == 'm') {
         outcome = impl_->Materialize(*c, *ref, now, batch);
+      } else if (c != nullptr && ref->kind == 'k') {
+        outcome = impl_->RunMilestoneStep(*c, t, *ref, now, batch);
       } else if (c != nullptr) {
         outcome = impl_->RunLadderStep(*c, t, *ref, now, batch);
       }

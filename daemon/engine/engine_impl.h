@@ -22,9 +22,11 @@ struct Campaign {
 // A parsed timer step. Formats:
 //   m/<obligation>/<period>                     materialise one occurrence
 //   l/<ladder>/<step>/e<epoch>/r<repeat>        one ladder step of an item
+//   k/<milestone>/<period>/<step>/r<repeat>     a milestone's countdown or overdue step
 struct StepRef {
   char kind = '?';
-  std::string a;  // obligation or ladder id
+  std::string period;  // 'k' only: the milestone occurrence's local date
+  std::string a;  // obligation, ladder or milestone id
   std::string b;  // period or step name
   int epoch = 0;
   int repeat = 0;
@@ -32,6 +34,8 @@ struct StepRef {
 std::optional<StepRef> ParseStep(const std::string& step);
 std::string MaterializeStep(const std::string& obligation, const std::string& period);
 std::string LadderStep(const std::string& ladder, const std::string& step, int epoch, int repeat);
+std::string MilestoneStep(const std::string& milestone, const std::string& period,
+                          const std::string& step, int repeat);
 // The natural key of one unit's item for one occurrence of an obligation:
 // materialisation creates it, a submission finds it by it.
 std::string ObligationItemKey(const std::string& campaign, const std::string& obligation,
@@ -60,6 +64,13 @@ struct Engine::Impl {
   // The ladder timers of a new item due at `due`.
   std::vector<store::Timer> LadderTimers(const Campaign& c, const workflow::Ladder& ladder,
                                          SystemTime due, int epoch) const;
+  // Timers for every countdown and overdue step of the milestone occurrence
+  // due at `due` whose moment is still ahead (stale reminders are not made).
+  void ScheduleMilestone(const Campaign& c, const workflow::Milestone& m, SystemTime due,
+                         SystemTime now, store::EngineBatch& batch) const;
+  Result<std::string> RunMilestoneStep(const Campaign& c, const store::Timer& t,
+                                       const StepRef& ref, SystemTime now,
+                                       store::EngineBatch& batch);
   // Due time and ladder timers of an item entering `state` at `entered`.
   struct SlaPlan {
     std::optional<SystemTime> due;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "app/campaigns.h"
+#include <nlohmann/json.hpp>
+
 #include "base/time_format.h"
 #include "demo_town.h"
 #include "engine/engine.h"
@@ -33,6 +35,25 @@ class ItemLifecycleTest : public ::testing::Test {
   }
   static engine::Actor Token(const std::string& role, const std::string& unit) {
     return {"token:t_" + role, "api", role, unit, ""};
+  }
+  // Runs the engine as the daemon would: wake at each timer up to `until`.
+  void RunUntil(SystemTime until) {
+    for (int guard = 0; guard < 10000; ++guard) {
+      auto wake = engine_->NextWake();
+      ASSERT_OK(wake);
+      if (!wake->has_value() || **wake > until) return;
+      ASSERT_OK(engine_->Tick(**wake));
+    }
+    FAIL() << "engine did not settle";
+  }
+  std::string Outcomes(const std::string& prefix) {
+    std::string out;
+    auto fired = store_->FiredTimersForTest();
+    if (!fired.ok()) return fired.status().ToString();
+    for (const auto& [t, o] : *fired) {
+      if (t.step.rfind(prefix, 0) == 0) out += t.step + " -> " + o + "\n";
+    }
+    return out;
   }
   Result<store::Item> Move(store::ItemId id, const std::string& transition,
                            workflow::FieldValues input, const engine::Actor& who) {
@@ -129,11 +150,11 @@ TEST_F(ItemLifecycleTest, AHazardCaseGoesFromReportToCloseOut) {
   // The history tells the whole story, and the chain holds.
   auto history = store_->ItemHistory(id);
   ASSERT_OK(history);
-  ASSERT_EQ(history->size(), 7u);
+  ASSERT_EQ(history->size(), 6u);  // refused moves change nothing and record nothing
   EXPECT_EQ((*history)[0].action, "item.create");
   EXPECT_EQ((*history)[0].actor, "token:t_liaison");
-  EXPECT_EQ((*history)[6].actor, "token:t_supervisor");
-  EXPECT_NE((*history)[6].payload.find("pass_acceptance"), std::string::npos);
+  EXPECT_EQ((*history)[5].actor, "token:t_supervisor");
+  EXPECT_NE((*history)[5].payload.find("pass_acceptance"), std::string::npos);
   auto v = store::VerifyAuditChain(*store_);
   ASSERT_OK(v);
   EXPECT_TRUE(v->ok()) << v->problem;
@@ -198,6 +219,79 @@ TEST_F(ItemLifecycleTest, CampaignStatusNamesThePhaseAndTheNextDeadlines) {
   }
   EXPECT_TRUE(weekly);
   EXPECT_EQ(engine_->StatusOf("nope", now_).status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace duban
+
+namespace duban {
+namespace {
+
+// June 30 (a Sunday): countdowns 7, 3 and 1 working days before, to each
+// village head with open cases and one summary to the town's supervisor.
+TEST_F(ItemLifecycleTest, MilestoneCountdownsNameWhatIsStillOpenPerVillage) {
+  now_ = *ParseRfc3339("2024-06-03T09:00+08:00");
+  for (const char* village : {"jf-jiafeng", "jf-jiafeng", "jf-lizhuang"}) {
+    ASSERT_OK(engine_->CreateItem(
+        {"jiafeng-2024-hundred-day", "hazard_case", village, "", "",
+         {{"house_id", std::string("H-") + village}, {"hazard_level", std::string("general")}}},
+        office_, now_));
+    now_ += std::chrono::minutes(1);
+  }
+  ASSERT_OK(engine_->Sync(now_));
+  RunUntil(*ParseRfc3339("2024-06-29T00:00+08:00"));
+
+  auto head = store_->OpenIntents("jf-jiafeng-head", "milestone_countdown");
+  ASSERT_OK(head);
+  std::vector<std::string> days;
+  for (const auto& in : *head) {
+    const auto p = nlohmann::json::parse(in.payload);
+    EXPECT_EQ(p["open_count"], 2);
+    days.push_back(std::to_string(p["days_left"].get<int>()) + "@" +
+                   FormatWithOffset(in.created_at, 8 * 60).substr(0, 16));
+  }
+  // 7 working days before Sunday 06-30 is Thursday 06-20, 09:00 local.
+  EXPECT_EQ(days, (std::vector<std::string>{"7@2024-06-20T09:00", "3@2024-06-26T09:00",
+                                            "1@2024-06-28T09:00"}));
+  // The town supervisor hears about both villages at each step.
+  auto sup = store_->OpenIntents("jiafeng-supervisor", "milestone_countdown");
+  ASSERT_OK(sup);
+  ASSERT_EQ(sup->size(), 6u);
+  EXPECT_EQ(nlohmann::json::parse((*sup)[0].payload)["unit"], "嘉峰村");
+  EXPECT_EQ(nlohmann::json::parse((*sup)[1].payload)["unit"], "李庄村");
+  // A village with nothing open is not told.
+  EXPECT_TRUE(store_->OpenIntents("jf-guonan-head", "milestone_countdown")->empty());
+}
+
+TEST_F(ItemLifecycleTest, CountdownsWhoseDayPassedWhileDownAreNotSentLate) {
+  ASSERT_OK(engine_->CreateItem(
+      {"jiafeng-2024-hundred-day", "hazard_case", "jf-jiafeng", "", "",
+       {{"house_id", std::string("H-1")}, {"hazard_level", std::string("general")}}},
+      office_, now_));
+  // The daemon first runs on 06-27: only the 1-day countdown is still ahead.
+  const SystemTime start = *ParseRfc3339("2024-06-27T10:00+08:00");
+  ASSERT_OK(engine_->Sync(start));
+  RunUntil(*ParseRfc3339("2024-06-30T00:00+08:00"));
+  auto head = store_->OpenIntents("jf-jiafeng-head", "milestone_countdown");
+  ASSERT_OK(head);
+  ASSERT_EQ(head->size(), 1u) << Outcomes("k/");
+  EXPECT_EQ(nlohmann::json::parse((*head)[0].payload)["days_left"], 1);
+}
+
+TEST_F(ItemLifecycleTest, ALateCountdownSupersededByALaterOneIsSkipped) {
+  ASSERT_OK(engine_->CreateItem(
+      {"jiafeng-2024-hundred-day", "hazard_case", "jf-jiafeng", "", "",
+       {{"house_id", std::string("H-1")}, {"hazard_level", std::string("general")}}},
+      office_, now_));
+  ASSERT_OK(engine_->Sync(*ParseRfc3339("2024-06-01T09:00+08:00")));
+  // Down from 06-19 to 06-27 10:00: the 7- and 3-day countdowns are both
+  // overdue; only the 3-day one (the latest) goes out, once.
+  RunUntil(*ParseRfc3339("2024-06-19T00:00+08:00"));
+  ASSERT_OK(engine_->Tick(*ParseRfc3339("2024-06-27T10:00+08:00")));
+  auto head = store_->OpenIntents("jf-jiafeng-head", "milestone_countdown");
+  ASSERT_OK(head);
+  ASSERT_EQ(head->size(), 1u) << Outcomes("k/");
+  EXPECT_NE(Outcomes("k/").find("countdown_7/r0 -> skipped"), std::string::npos) << Outcomes("k/");
 }
 
 }  // namespace
