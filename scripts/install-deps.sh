@@ -13,6 +13,8 @@ packages=(
   libxlsxwriter-dev
   # tests
   libgtest-dev libgmock-dev sqlite3 curl
+  # tests: scripts/validate-openapi.py checks docs/openapi.yaml
+  python3-yaml python3-jsonschema
   # runtime data: IANA time zones for campaign calendars
   tzdata
 )
