@@ -84,6 +84,10 @@ int CampaignTime::WorkingDaysUntil(SystemTime from, SystemTime to) const {
   return n;
 }
 
+SystemTime CampaignTime::NextAt(SystemTime t, int minute_of_day) const {
+  return impl_->zone.NextLocalTime(t - Millis(1), std::chrono::minutes(minute_of_day));
+}
+
 std::string CampaignTime::LocalDate(SystemTime t) const {
   return schedule::FormatDate(impl_->zone.LocalDate(t));
 }

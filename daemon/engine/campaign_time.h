@@ -44,6 +44,8 @@ class CampaignTime {
   // when working days (0 when `to`'s day is before `from`'s): "还有3个工作日"
   // said on the morning of the first of them.
   int WorkingDaysUntil(SystemTime from, SystemTime to) const;
+  // The first instant at or after `t` whose local time is `minute_of_day`.
+  SystemTime NextAt(SystemTime t, int minute_of_day) const;
   // The local calendar date: "2024-04-12".
   std::string LocalDate(SystemTime t) const;
   // For messages: "4月12日（周五）12:00".

@@ -43,6 +43,13 @@ nlohmann::json Engine::Impl::Facts(const Campaign& c, const store::Item& item,
     f["title"] = item.kind;
   }
   f["period"] = item.period;
+  // A case back in a state it had left (failed acceptance, reopened): its
+  // SLA restarted, and messages say so.
+  if (auto d = nlohmann::json::parse(item.data, nullptr, false);
+      d.is_object() && d.value("_reentries", 0) > 0) {
+    f["reopened"] = true;
+    f["reentries"] = d.value("_reentries", 0);
+  }
   if (item.due_at) {
     f["due"] = c.time->Describe(*item.due_at);
     if (now > *item.due_at) {
@@ -117,7 +124,9 @@ Result<std::string> Engine::Impl::RunLadderStep(const Campaign& c, const store::
       in.severity = std::string(workflow::SeverityName(step->severity));
       in.dedup_key = fmt::format("{}/{}/{}", it.id, t.step, contact->id);
       in.payload = facts.dump();
-      in.group_until = critical ? now : now + options.group_wait;
+      in.group_until = critical              ? now
+                       : step->digest_at_min ? c.time->NextAt(now, *step->digest_at_min)
+                                             : now + options.group_wait;
       in.bypass_quiet_hours = step->bypass_quiet_hours || critical;
       batch.intents.push_back(std::move(in));
       ++told;

@@ -38,6 +38,7 @@ Result<std::optional<SystemTime>> Digester::NextWake() {
 
 Result<int> Digester::Tick(SystemTime now) {
   int digests = 0;
+  bool loaded_silences = false;
   while (true) {
     auto groups = deps_.store->ClosedIntentGroups(now, options_.batch_limit);
     if (!groups.ok()) return groups.status();
@@ -46,41 +47,42 @@ Result<int> Digester::Tick(SystemTime now) {
       auto group = deps_.store->OpenIntents(recipient, binding);
       if (!group.ok()) return group.status();
       if (group->empty()) continue;
+      if (!loaded_silences) {  // once per tick, and only when there is work
+        auto active = deps_.store->ActiveSilences(now);
+        if (!active.ok()) return active.status();
+        silences_ = std::move(*active);
+        loaded_silences = true;
+      }
       DUBAN_RETURN_IF_ERROR(DigestGroup(*group, now));
       ++digests;
     }
   }
 }
 
-// One digest: re-check items, pick the channel, render, defer for quiet hours.
+// The first active silence covering a message about `unit` of message
+// kind `binding` on `channel`; nullptr when none.
+const store::Silence* Digester::SilenceFor(const std::string& unit, const std::string& binding,
+                                           const std::string& channel, SystemTime now) const {
+  for (const auto& s : silences_) {
+    if (s.starts_at > now || s.expires_at <= now) continue;
+    if (!s.channel.empty() && s.channel != channel) continue;
+    if (!s.kind.empty() && s.kind != binding) continue;
+    if (!s.unit_id.empty()) {
+      if (unit.empty()) continue;
+      const bool under = deps_.is_under ? deps_.is_under(unit, s.unit_id) : unit == s.unit_id;
+      if (!under) continue;
+    }
+    return &s;
+  }
+  return nullptr;
+}
+
+// One digest: pick the channel, re-check items and silences, render, defer
+// for quiet hours.
 Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime now) {
   store::DigestCommit commit;
-  nlohmann::json items = nlohmann::json::array();
-  std::vector<store::ItemId> item_ids;
-  bool critical = false;
-  bool bypass = false;
-  for (const auto& in : group) {
-    commit.consumed.push_back(in.id);
-    if (in.item_id != 0) {
-      auto item = deps_.store->GetItem(in.item_id);
-      if (!item.ok()) return item.status();
-      // Resolved or acknowledged since the intent was made: drop it.
-      if (!item->has_value() || !(*item)->open() || (*item)->acknowledged_at) continue;
-      item_ids.push_back(in.item_id);
-    }
-    nlohmann::json p = nlohmann::json::parse(in.payload, nullptr, false);
-    if (p.is_discarded() || !p.is_object()) p = nlohmann::json::object();
-    items.push_back(std::move(p));
-    critical = critical || in.severity == "critical";
-    bypass = bypass || in.bypass_quiet_hours || in.severity == "critical";
-  }
+  for (const auto& in : group) commit.consumed.push_back(in.id);
   const store::Intent& first = group.front();
-  if (items.empty()) {
-    commit.outcome = "suppressed: every item was resolved or acknowledged before sending";
-    return deps_.store->CommitDigest(commit, now);
-  }
-  for (size_t i = 0; i < items.size(); ++i) items[i]["last"] = i + 1 == items.size();
-
   auto contact = deps_.find_contact(first.recipient);
   if (!contact) {
     commit.outcome = "suppressed: recipient " + first.recipient + " is not in the directory";
@@ -102,6 +104,43 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
     }
     channel = &it->second;
   }
+
+  nlohmann::json items = nlohmann::json::array();
+  std::vector<store::ItemId> item_ids;
+  bool critical = false;
+  bool bypass = false;
+  std::string silenced_by;
+  for (const auto& in : group) {
+    if (in.item_id != 0) {
+      auto item = deps_.store->GetItem(in.item_id);
+      if (!item.ok()) return item.status();
+      // Resolved or acknowledged since the intent was made: drop it.
+      if (!item->has_value() || !(*item)->open() || (*item)->acknowledged_at) continue;
+    }
+    nlohmann::json p = nlohmann::json::parse(in.payload, nullptr, false);
+    if (p.is_discarded() || !p.is_object()) p = nlohmann::json::object();
+    // Silences (set by an office, audited) drop matching items; critical
+    // messages are never silenced.
+    if (in.severity != "critical") {
+      const std::string unit = p.value("unit_id", contact->unit_id);
+      if (const store::Silence* s = SilenceFor(unit, in.binding, channel->name, now)) {
+        silenced_by = fmt::format("silence #{} ({})", s->id, s->reason);
+        continue;
+      }
+    }
+    if (in.item_id != 0) item_ids.push_back(in.item_id);
+    items.push_back(std::move(p));
+    critical = critical || in.severity == "critical";
+    bypass = bypass || in.bypass_quiet_hours || in.severity == "critical";
+  }
+  if (items.empty()) {
+    commit.outcome = silenced_by.empty()
+                         ? "suppressed: every item was resolved or acknowledged before sending"
+                         : "suppressed: " + silenced_by;
+    return deps_.store->CommitDigest(commit, now);
+  }
+  for (size_t i = 0; i < items.size(); ++i) items[i]["last"] = i + 1 == items.size();
+
   auto binding = deps_.bindings.find(first.binding);
   if (binding == deps_.bindings.end()) {
     return Status::NotFound("template binding", first.binding);
@@ -110,6 +149,8 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
   nlohmann::json ctx = items.front();
   ctx["items"] = items;
   ctx["count"] = items.size();
+  // "另有N项": SMS templates name the first item and count the rest.
+  if (items.size() > 1) ctx["more"] = items.size() - 1;
   ctx["recipient"] = {{"name", contact->name}, {"role", contact->role}};
   auto body = deps_.templates->Render(tmpl, ctx);
 

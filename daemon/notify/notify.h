@@ -5,8 +5,9 @@
 // The Digester groups open intents per (recipient, template binding) once the
 // group's window (group_wait) has closed, re-checks each item (resolved or
 // acknowledged items drop out; an empty digest is recorded as suppressed),
-// picks the recipient's channel, renders the template for the channel's
-// family and applies quiet hours, then commits the outbox rows and the
+// picks the recipient's channel, drops items under an active silence,
+// renders the template for the channel's family and applies quiet hours,
+// then commits the outbox rows and the
 // consumed intents in one transaction.
 //
 // Loop thread only. notify never includes engine/; app wires the two.
@@ -86,6 +87,8 @@ struct DigestDeps {
   // Contact lookup by id (the directory lives in the store; app may cache).
   std::function<std::optional<model::Contact>(const std::string&)> find_contact;
   std::string default_channel;                        // when a contact names none configured
+  // True when `unit` is `root` or below it (silences by unit subtree).
+  std::function<bool(const std::string& unit, const std::string& root)> is_under;
 };
 
 class Digester {
@@ -100,9 +103,12 @@ class Digester {
 
  private:
   Status DigestGroup(const std::vector<store::Intent>& group, SystemTime now);
+  const store::Silence* SilenceFor(const std::string& unit, const std::string& binding,
+                                   const std::string& channel, SystemTime now) const;
 
   DigestOptions options_;
   DigestDeps deps_;
+  std::vector<store::Silence> silences_;  // active ones, loaded per tick
 };
 
 }  // namespace duban::notify

@@ -48,6 +48,11 @@ struct LadderStep {
   int consecutive_missed = 0;
   // Critical steps default to true: SMS is not held back until morning.
   bool bypass_quiet_hours = false;
+  // When set, messages of this step wait for the next local time of day
+  // (minutes after midnight) and go out as one digest per recipient
+  // ("one digest per department listing every transfer stuck with it"),
+  // instead of within group_wait. Critical steps ignore it.
+  std::optional<int> digest_at_min;
 };
 
 struct Ladder {

@@ -1,5 +1,6 @@
 // Readers for escalation ladders and their steps, and the checks that a
 // ladder fits where it is used.
+#include <cstdio>
 #include <fmt/format.h>
 
 #include "workflow/load_sections.h"
@@ -151,6 +152,7 @@ std::optional<LadderStep> ReadStep(const YAML::Node& node,
   auto repeat = m.Map("repeat");
   auto missed = m.Int("consecutive_missed", false, 2, 52);
   auto bypass = m.Bool("bypass_quiet_hours");
+  auto digest_at = m.Any("digest_at");
   m.Allow("description");
   m.Finish();
   bool ok = name.has_value() && after && notify && tmpl;
@@ -180,6 +182,21 @@ std::optional<LadderStep> ReadStep(const YAML::Node& node,
   if (repeat) {
     step.repeat = ReadRepeat(*repeat, JoinPath(path, "repeat"), s);
     ok = ok && step.repeat.has_value();
+  }
+  if (digest_at) {
+    auto text = yamlread::ToString(*digest_at, JoinPath(path, "digest_at"), s.ctx);
+    int h = -1;
+    int mi = -1;
+    char tail = 0;
+    if (text && std::sscanf(text->c_str(), "%d:%d%c", &h, &mi, &tail) == 2 && h >= 0 &&
+        h < 24 && mi >= 0 && mi < 60) {
+      step.digest_at_min = h * 60 + mi;
+    } else {
+      s.Error(*digest_at, JoinPath(path, "digest_at"),
+              fmt::format("invalid time of day '{}'", text.value_or("")),
+              "write HH:MM, for example digest_at: \"09:00\"");
+      ok = false;
+    }
   }
   if (!ok) return std::nullopt;
   step.name = *name;
