@@ -129,7 +129,10 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
   }
   RunnerDeps rdeps{impl->config.get(), impl->store.get(), impl->clock, impl->log.get(),
                    &impl->loaded, nullptr};
-  auto runner = Runner::Create(rdeps);
+  Impl* loop_owner = impl.get();
+  auto runner = Runner::Create(rdeps, [loop_owner](std::function<void()> fn) {
+    loop_owner->loop.Post(std::move(fn));
+  });
   if (!runner.ok()) return runner.status();
   impl->runner = std::move(*runner);
 

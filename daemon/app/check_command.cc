@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/campaigns.h"
+#include "app/channels.h"
 #include "app/commands.h"
 #include "config/config.h"
 
@@ -23,6 +24,7 @@ int RunCheck(const CheckArgs& args) {
   if (cfg != nullptr) {
     Loaded loaded = LoadCampaigns(*cfg, &diags);
     campaigns = loaded.campaigns.size();
+    CheckChannels(*cfg, loaded, &diags);
   }
   for (const auto& d : diags.items()) std::fprintf(stderr, "%s\n", d.ToString().c_str());
   if (diags.has_errors()) {

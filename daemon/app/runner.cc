@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "notify/console_channel.h"
+#include "app/channels.h"
 #include "notify/dispatcher.h"
 #include "notify/notify.h"
 #include "schedule/schedule.h"
@@ -45,7 +45,7 @@ notify::Family FamilyOf(const config::ChannelConfig& ch) {
 struct Runner::Impl {
   RunnerDeps deps;
   std::unique_ptr<ZoneLocalTime> local_time;
-  std::vector<std::unique_ptr<notify::Channel>> owned_channels;
+  std::unique_ptr<ChannelSet> channel_set;
   std::map<std::string, notify::Channel*> channels;
   std::map<std::string, notify::ChannelInfo> channel_info;
   std::unique_ptr<engine::Engine> engine;
@@ -57,33 +57,34 @@ Runner::Runner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Runner::~Runner() = default;
 engine::Engine& Runner::engine() { return *impl_->engine; }
 
-Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps) {
+Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps,
+                                               std::function<void(std::function<void()>)> post) {
   auto impl = std::make_unique<Impl>();
   impl->deps = deps;
   auto zone = schedule::Zone::Load(deps.config->time_zone);
   if (!zone.ok()) return zone.status();
   impl->local_time = std::make_unique<ZoneLocalTime>(*zone);
 
+  if (deps.all_channels == nullptr) {
+    ChannelEnv env;
+    env.clock = deps.clock;
+    env.local_time = impl->local_time.get();
+    env.post = std::move(post);
+    Impl* self = impl.get();
+    env.find_contact = [self](const std::string& id) -> std::optional<model::Contact> {
+      const model::Contact* c = self->engine->directory().FindContact(id);
+      if (c == nullptr) return std::nullopt;
+      return *c;
+    };
+    auto set = ChannelSet::Create(deps.config->channels, env);
+    if (!set.ok()) return set.status();
+    impl->channel_set = std::move(*set);
+  }
   for (const auto& ch : deps.config->channels) {
     notify::ChannelInfo info{ch.name, ch.type, FamilyOf(ch), FamilyOf(ch) == notify::Family::kSms};
     impl->channel_info[ch.name] = info;
-    if (deps.all_channels != nullptr) {
-      impl->channels[ch.name] = deps.all_channels;
-      continue;
-    }
-    std::unique_ptr<notify::Channel> made;
-    if (ch.type == "console") {
-      made = std::make_unique<notify::ConsoleChannel>(ch.name, stdout, impl->local_time.get());
-    } else if (ch.type == "file") {
-      made = std::make_unique<notify::FileChannel>(ch.name, ch.params.at("path"));
-    } else {
-      return Status::InvalidArgument(fmt::format(
-          "channel '{}': delivery through type '{}' is not available in this build yet; "
-          "use console or file",
-          ch.name, ch.type));
-    }
-    impl->channels[ch.name] = made.get();
-    impl->owned_channels.push_back(std::move(made));
+    impl->channels[ch.name] =
+        deps.all_channels != nullptr ? deps.all_channels : impl->channel_set->Find(ch.name);
   }
 
   engine::Options eopts;

@@ -6,6 +6,7 @@
 
 #include <spdlog/logger.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,9 +51,11 @@ notify::Family FamilyOf(const config::ChannelConfig& channel);
 
 class Runner {
  public:
-  // Builds the channels of the config (console and file here; the network
-  // channels arrive with the notification issue and are refused until then).
-  static Result<std::unique_ptr<Runner>> Create(const RunnerDeps& deps);
+  // Builds the channels of the config (app/channels.h). `post` hands work
+  // to the loop thread from any thread; network channels' answers come back
+  // through it, so it is needed only when a network channel is configured.
+  static Result<std::unique_ptr<Runner>> Create(
+      const RunnerDeps& deps, std::function<void(std::function<void()>)> post = {});
   ~Runner();
 
   // Loads the directory and makes sure every obligation has its next timer.

@@ -29,6 +29,26 @@ struct SecretRef {
   std::string ToString() const;
 };
 
+// One parameter of an SMS channel's template (docs/channels.md): either a
+// mustache snippet over the message's render context (`from`), or a list
+// form over an array of it (`field` of each element of `list`).
+struct SmsParamConfig {
+  std::string name;       // the template variable
+  std::string from;       // scalar form
+  std::string list;       // list form: the context array ("" = items)
+  std::string field;      // list form: the field of each element
+  std::string counter;    // list form: "个村" in "上村等5个村" ("" = 项)
+  std::string separator;  // list form: between values ("" = 、)
+  int max = 0;            // characters; 0 = the channel type's default
+};
+
+// An approved SMS template for one message kind.
+struct SmsTemplateConfig {
+  std::string code;                    // SMS_123456 / Tencent TemplateId
+  std::vector<SmsParamConfig> params;  // in file order: Tencent {1}, {2}, ...
+  int line = 0;                        // where the entry is, for diagnostics
+};
+
 // One configured delivery channel. Which keys a type takes is checked by the
 // loader; the values stay as text for notify/ to interpret.
 struct ChannelConfig {
@@ -38,6 +58,8 @@ struct ChannelConfig {
   std::map<std::string, std::string> params;    // plain settings
   std::map<std::string, SecretRef> secrets;     // secret settings
   std::optional<int> rate_per_minute;           // overrides the channel default
+  // SMS channels: approved templates by message kind (binding id).
+  std::map<std::string, SmsTemplateConfig> sms_templates;
 };
 
 struct DaemonConfig {
