@@ -17,5 +17,6 @@ void AddImportCommand(CLI::App& cli, int* exit_code);
 void AddAuditCommand(CLI::App& cli, int* exit_code);
 void AddTokenCommand(CLI::App& cli, int* exit_code);
 void AddSilenceCommand(CLI::App& cli, int* exit_code);
+void AddChannelCommand(CLI::App& cli, int* exit_code);
 
 }  // namespace duban::app
