@@ -1,0 +1,450 @@
+// The whole App on 127.0.0.1:0 with the demo town: a hazard case walked
+// through its lifecycle over HTTP with the right tokens, wrong moves
+// refused with the right status and field, a weekly report confirmed and a
+// transfer acknowledged through one-tap action links, and all of it in the
+// item's history.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "api/api.h"
+#include "app/app.h"
+#include "base/time_format.h"
+#include "demo_town.h"
+#include "store/store.h"
+#include "testing/status_matchers.h"
+
+namespace duban {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kCampaign = "jiafeng-2024-hundred-day";
+
+class ApiLifecycleTest : public ::testing::Test {
+ protected:
+  // Monday of the week whose weekly report is due Friday 2024-04-12 12:00.
+  ApiLifecycleTest() : clock_(*ParseRfc3339("2024-04-08T09:00:00+08:00")) {}
+
+  void SetUp() override {
+    // Tokens and the link key are written before the daemon starts, as
+    // `duban token create` would.
+    {
+      auto store = store::OpenSqlite({town_.database()}, clock_.Now());
+      ASSERT_OK(store);
+      auto key = api::LoadOrCreateLinkKey(**store);
+      ASSERT_OK(key);
+      link_key_ = *key;
+      office_ = Token(**store, "office", "jiafeng");
+      liaison_ = Token(**store, "liaison", "jf-jiafeng");
+      other_liaison_ = Token(**store, "liaison", "jf-lizhuang");
+      county_ = Token(**store, "supervisor", "qinshui");
+      department_ = Token(**store, "department", "jf-market");
+    }
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text_);
+    auto log = std::make_shared<spdlog::logger>("test", sink);
+    app::AppOptions opts;
+    opts.config_path = town_.config().source_file;
+    opts.clock = &clock_;
+    auto app = app::App::Create(opts, log);
+    ASSERT_OK(app);
+    app_ = std::move(*app);
+    run_ = std::async(std::launch::async, [this] { return app_->Run(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
+    base_ = "http://127.0.0.1:" + std::to_string(app_->port());
+  }
+
+  void TearDown() override {
+    if (!app_) return;
+    app_->RequestStop();
+    ASSERT_EQ(run_.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    EXPECT_OK(run_.get());
+  }
+
+  std::string Token(store::Store& store, const std::string& role, const std::string& unit) {
+    api::IssuedToken t = api::NewToken(role, unit, "", role + "@" + unit, clock_.Now(),
+                                       std::nullopt);
+    store::AuditEntry a;
+    a.at = clock_.Now();
+    a.actor = "cli";
+    a.via = "cli";
+    a.action = "token.create";
+    EXPECT_OK(store.InsertToken(t.record, a));
+    token_ids_[t.bearer] = t.record.id;
+    return t.bearer;
+  }
+
+  struct Answer {
+    int status = 0;
+    json body;
+  };
+  Answer Call(const std::string& method, const std::string& path, const std::string& token,
+              const json& body = nullptr) {
+    httplib::Headers h = {{"Authorization", "Bearer " + token}};
+    httplib::Result r = method == "GET"
+                            ? client_->Get(path, h)
+                            : client_->Post(path, h, body.is_null() ? "" : body.dump(),
+                                            "application/json");
+    EXPECT_TRUE(r) << method << " " << path;
+    if (!r) return {};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+  Answer Event(int64_t id, const std::string& token, const std::string& transition,
+               const json& fields = json::object()) {
+    return Call("POST", "/api/v1/items/" + std::to_string(id) + "/events", token,
+                {{"transition", transition}, {"fields", fields}});
+  }
+
+  // The action link's path ("/a/…") for `grant`.
+  std::string LinkPath(const api::LinkGrant& grant) {
+    auto url = api::MintActionLink(grant, link_key_, base_);
+    EXPECT_OK(url);
+    return url.ok() ? url->substr(base_.size()) : "";
+  }
+  httplib::Result PostForm(const std::string& path, const std::string& form,
+                           const std::string& origin) {
+    httplib::Headers h;
+    if (!origin.empty()) h.emplace("Origin", origin);
+    return client_->Post(path, h, form, "application/x-www-form-urlencoded");
+  }
+
+  testing::DemoTown town_;
+  VirtualClock clock_;
+  std::ostringstream log_text_;
+  std::string link_key_;
+  std::string office_, liaison_, other_liaison_, county_, department_;
+  std::map<std::string, std::string> token_ids_;
+  std::unique_ptr<app::App> app_;
+  std::future<Status> run_;
+  std::unique_ptr<httplib::Client> client_;
+  std::string base_;
+};
+
+TEST_F(ApiLifecycleTest, HazardCaseFromReportToCloseOutWithWrongMovesRefused) {
+  const json create = {{"campaign", kCampaign},
+                       {"kind", "hazard_case"},
+                       {"owner_unit", "jf-jiafeng"},
+                       {"fields", {{"house_id", "JF-0042"}, {"hazard_level", "serious"}}}};
+  EXPECT_EQ(Call("POST", "/api/v1/items", "dbn_t_00_" + std::string(48, '0'), create).status,
+            401);
+  // Another village's liaison may not report a case here.
+  EXPECT_EQ(Call("POST", "/api/v1/items", other_liaison_, create).status, 403);
+  json bad_level = create;
+  bad_level["fields"]["hazard_level"] = "dangerous";
+  Answer a = Call("POST", "/api/v1/items", liaison_, bad_level);
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(a.body.value("field", ""), "hazard_level") << a.body;
+
+  a = Call("POST", "/api/v1/items", liaison_, create);
+  ASSERT_EQ(a.status, 201) << a.body;
+  const int64_t id = a.body["id"];
+  EXPECT_EQ(a.body["state"], "reported");
+  EXPECT_EQ(a.body["severity"], "warning");
+  EXPECT_FALSE(a.body["due_at"].is_null());
+
+  // Appraisal before control: wrong state.
+  a = Event(id, county_, "appraise", {{"appraisal_level", "C"}});
+  EXPECT_EQ(a.status, 409) << a.body;
+  EXPECT_EQ(a.body["error"], "conflict");
+  a = Event(id, liaison_, "control", {{"control_measures", "清人、封房，设置警示标志"}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["state"], "controlled");
+  EXPECT_EQ(a.body["fields"]["control_active"], true);
+
+  // Only the town office records an appraisal.
+  const json appraisal = {{"appraisal_level", "C"},
+                          {"appraisal_agency", "晋城市建筑设计院"},
+                          {"appraisal_date", "2024-04-09"}};
+  a = Event(id, liaison_, "appraise", appraisal);
+  EXPECT_EQ(a.status, 403) << a.body;
+  EXPECT_EQ(a.body["error"], "forbidden");
+  a = Event(id, office_, "appraise", {{"appraisal_agency", "晋城市建筑设计院"}});
+  EXPECT_EQ(a.status, 422) << a.body;
+  EXPECT_EQ(a.body.value("field", ""), "appraisal_level") << a.body;
+  a = Event(id, office_, "appraise", appraisal);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["state"], "appraised");
+
+  a = Event(id, liaison_, "start_rectification", {{"method", "reinforce"}});
+  EXPECT_EQ(a.status, 422) << a.body;
+  EXPECT_EQ(a.body.value("field", ""), "deadline") << a.body;
+  a = Event(id, liaison_, "start_rectification",
+            {{"method", "reinforce"}, {"deadline", "2024-05-31"}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["state"], "rectifying");
+  EXPECT_EQ(a.body["due_at"], "2024-05-31T15:59:59.999Z");
+
+  // The guard names the field and says why.
+  a = Event(id, liaison_, "submit_for_acceptance", {{"photos_uploaded", false}});
+  EXPECT_EQ(a.status, 422) << a.body;
+  EXPECT_EQ(a.body.value("field", ""), "photos_uploaded") << a.body;
+  EXPECT_NE(a.body["detail"].get<std::string>().find("请先上传整治照片"), std::string::npos);
+  a = Event(id, liaison_, "submit_for_acceptance", {{"photos_uploaded", true}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["state"], "awaiting_acceptance");
+
+  // Acceptance is the county's (or the town office's), not the village's.
+  const json acceptance = {{"acceptance_date", "2024-05-28"},
+                           {"acceptance_parties", "权益人、专家、县、镇、村"}};
+  EXPECT_EQ(Event(id, liaison_, "pass_acceptance", acceptance).status, 403);
+  EXPECT_EQ(Event(id, liaison_, "no_such_step").status, 422);
+  a = Event(id, county_, "pass_acceptance", acceptance);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["state"], "closed");
+  EXPECT_EQ(a.body["open"], false);
+  EXPECT_EQ(Event(id, county_, "pass_acceptance", acceptance).status, 409);
+
+  // The whole story is in the item's history, attributed to the tokens.
+  EXPECT_EQ(Call("GET", "/api/v1/items/" + std::to_string(id), other_liaison_).status, 403);
+  a = Call("GET", "/api/v1/items/" + std::to_string(id), office_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  std::vector<std::string> story;
+  for (const auto& h : a.body["history"]) {
+    story.push_back(h["action"].get<std::string>() + " " +
+                    h["payload"].value("transition", std::string()) + " " +
+                    h["actor"].get<std::string>());
+    EXPECT_EQ(h["via"], "api");
+  }
+  const std::string l = "token:" + token_ids_[liaison_];
+  const std::string o = "token:" + token_ids_[office_];
+  const std::string c = "token:" + token_ids_[county_];
+  EXPECT_EQ(story, (std::vector<std::string>{
+                       "item.create  " + l, "item.transition control " + l,
+                       "item.transition appraise " + o,
+                       "item.transition start_rectification " + l,
+                       "item.transition submit_for_acceptance " + l,
+                       "item.transition pass_acceptance " + c}));
+  std::vector<std::string> next;
+  for (const auto& s : a.body["next_steps"]) next.push_back(s["name"]);
+  EXPECT_EQ(next, (std::vector<std::string>{"reopen", "lift_control"}));
+  EXPECT_TRUE(a.body["deliveries"].is_array());
+
+  // Listing: the closed case shows for the town, not for another village.
+  a = Call("GET", "/api/v1/items?kind=hazard_case&state=closed", office_);
+  ASSERT_EQ(a.status, 200);
+  ASSERT_EQ(a.body["items"].size(), 1u);
+  a = Call("GET", "/api/v1/items?kind=hazard_case", other_liaison_);
+  EXPECT_EQ(a.body["items"].size(), 0u);
+
+  // Denials reach the log without any token secret.
+  const std::string log = log_text_.str();
+  EXPECT_NE(log.find("refused POST /api/v1/items for token " + token_ids_[other_liaison_]),
+            std::string::npos)
+      << log;
+  for (const auto& [bearer, tid] : token_ids_) {
+    EXPECT_EQ(log.find(bearer.substr(bearer.rfind('_') + 1)), std::string::npos);
+  }
+}
+
+TEST_F(ApiLifecycleTest, ReportsPageThroughItemsAndAreSubmittedOnce) {
+  // The week's report items exist before the week starts: one per village
+  // and department of the town.
+  std::vector<json> reports;
+  std::string url = "/api/v1/items?kind=weekly_report&due_from=2024-04-12T12:00:00%2B08:00"
+                    "&due_to=2024-04-12T12:00:01%2B08:00&limit=4";
+  for (int page = 0; page < 10; ++page) {
+    Answer a = Call("GET", url, office_);
+    ASSERT_EQ(a.status, 200) << a.body;
+    for (const auto& it : a.body["items"]) reports.push_back(it);
+    if (a.body["next_cursor"].is_null()) break;
+    url = "/api/v1/items?kind=weekly_report&limit=4&due_from=2024-04-12T12:00:00%2B08:00"
+          "&due_to=2024-04-12T12:00:01%2B08:00&cursor=" +
+          a.body["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(reports.size(), 10u);  // 8 villages, 2 departments
+
+  const json figures = {{"mis_checked", 12},      {"mis_surveyed", 1},  {"missed", 0},
+                        {"key_checked", 30},      {"key_hazards", 2},   {"key_rectified", 1},
+                        {"appraisal_checked", 5}, {"appraisal_noncompliant", 0},
+                        {"work_summary", "完成本周入户核查"}};
+  json report = {{"campaign", kCampaign},
+                 {"obligation", "weekly_report"},
+                 {"unit", "jf-jiafeng"},
+                 {"period", "2024-04-12"},
+                 {"fields", figures}};
+  EXPECT_EQ(Call("POST", "/api/v1/reports", other_liaison_, report).status, 403);
+  json missing = report;
+  missing["fields"].erase("work_summary");
+  Answer a = Call("POST", "/api/v1/reports", liaison_, missing);
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(a.body.value("field", ""), "work_summary");
+  json inconsistent = report;
+  inconsistent["fields"]["mis_surveyed"] = 20;
+  a = Call("POST", "/api/v1/reports", liaison_, inconsistent);
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(a.body.value("field", ""), "mis_surveyed");
+  a = Call("POST", "/api/v1/reports", liaison_, report);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["state"], "submitted");
+  EXPECT_EQ(a.body["fields"]["late"], false);
+  EXPECT_EQ(Call("POST", "/api/v1/reports", liaison_, report).status, 409);
+  json unowed = report;
+  unowed["period"] = "2024-12-27";
+  EXPECT_EQ(Call("POST", "/api/v1/reports", liaison_, unowed).status, 404);
+
+  a = Call("GET", "/api/v1/campaigns/" + std::string(kCampaign) + "/status", liaison_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["current_phases"][0]["id"], "survey");
+  EXPECT_EQ(Call("GET", "/api/v1/campaigns/nope/status", liaison_).status, 404);
+}
+
+TEST_F(ApiLifecycleTest, WeeklyReportConfirmedThroughAnActionLink) {
+  Answer a = Call("GET", "/api/v1/items?kind=weekly_report&unit=jf-lizhuang&open=true", office_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  ASSERT_EQ(a.body["items"].size(), 1u) << a.body;
+  const json item = a.body["items"][0];
+  const int64_t id = item["id"];
+  ASSERT_EQ(item["state"], "due");
+
+  api::LinkGrant grant;
+  grant.item = id;
+  grant.contact = "jf-lizhuang-liaison";
+  grant.action = api::LinkAction::kReport;
+  grant.state = "due";
+  grant.expires_at = clock_.Now() + std::chrono::hours(24 * 5);
+  const std::string path = LinkPath(grant);
+  ASSERT_EQ(path.rfind("/a/", 0), 0u) << path;
+  const std::string token = path.substr(3);
+
+  // The phone opens the page.
+  auto page = client_->Get(path);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200) << page->body;
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("百日攻坚工作周报"), std::string::npos);
+  EXPECT_NE(page->body.find("李庄村"), std::string::npos);
+  EXPECT_NE(page->body.find("刘丽"), std::string::npos);
+  EXPECT_NE(page->body.find("2024-04-12 12:00 周五"), std::string::npos);
+  EXPECT_NE(page->body.find("name=\"f_mis_checked\""), std::string::npos);
+  EXPECT_NE(page->body.find("确认已报送"), std::string::npos);
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'none'"),
+            std::string::npos);
+
+  const std::string form = "t=" + token +
+                           "&f_mis_checked=12&f_mis_surveyed=1&f_missed=0&f_key_checked=30"
+                           "&f_key_hazards=2&f_key_rectified=1&f_appraisal_checked=5"
+                           "&f_appraisal_noncompliant=0&f_work_summary=%E5%AE%8C%E6%88%90";
+  // A form posted from another site is refused; so is one without the token.
+  auto r = PostForm(path, form, "https://evil.example");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  r = PostForm(path, "f_mis_checked=1", base_);
+  EXPECT_EQ(r->status, 403);
+  // A missing figure comes back as the form with the field marked.
+  r = PostForm(path, "t=" + token + "&f_mis_checked=12", base_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_NE(r->body.find("必填"), std::string::npos);
+  EXPECT_NE(r->body.find("name=\"f_mis_checked\" value=\"12\""), std::string::npos);
+
+  r = PostForm(path, form, base_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find("已报送"), std::string::npos);
+
+  // Used once: the item left the state the link was bound to.
+  r = PostForm(path, form, base_);
+  EXPECT_EQ(r->status, 410);
+  EXPECT_NE(r->body.find("此链接已使用"), std::string::npos);
+  EXPECT_EQ(client_->Get(path)->status, 410);
+
+  a = Call("GET", "/api/v1/items/" + std::to_string(id), office_);
+  ASSERT_EQ(a.status, 200);
+  EXPECT_EQ(a.body["state"], "submitted");
+  EXPECT_EQ(a.body["fields"]["mis_checked"], 12);
+  EXPECT_EQ(a.body["fields"]["work_summary"], "完成");
+  const json last = a.body["history"].back();
+  EXPECT_EQ(last["action"], "report.submit");
+  EXPECT_EQ(last["actor"], "contact:jf-lizhuang-liaison");
+  EXPECT_EQ(last["via"], "link");
+}
+
+TEST_F(ApiLifecycleTest, ForgedExpiredAndMisdirectedLinksGetAClearPage) {
+  Answer a = Call("GET", "/api/v1/items?kind=weekly_report&unit=jf-guonan&open=true", office_);
+  ASSERT_EQ(a.body["items"].size(), 1u) << a.body;
+  api::LinkGrant grant;
+  grant.item = a.body["items"][0]["id"];
+  grant.contact = "jf-guonan-liaison";
+  grant.state = "due";
+  grant.expires_at = clock_.Now() + std::chrono::hours(1);
+  const std::string path = LinkPath(grant);
+
+  std::string tampered = path;
+  tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
+  for (const std::string& bad : {tampered, std::string("/a/garbage"),
+                                 path.substr(0, path.size() - 10)}) {
+    auto r = client_->Get(bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 403) << bad;
+    EXPECT_NE(r->body.find("链接无效"), std::string::npos);
+  }
+  // A link for an item that does not exist (validly signed).
+  api::LinkGrant ghost = grant;
+  ghost.item = 999999;
+  EXPECT_EQ(client_->Get(LinkPath(ghost))->status, 404);
+
+  EXPECT_EQ(client_->Get(path)->status, 200);
+  clock_.Advance(std::chrono::hours(2));
+  auto r = client_->Get(path);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 410);
+  EXPECT_NE(r->body.find("链接已过期"), std::string::npos);
+  EXPECT_EQ(r->body.find("exception"), std::string::npos);
+}
+
+TEST_F(ApiLifecycleTest, TransferAcknowledgedByTheDepartmentThroughALink) {
+  const json create = {{"campaign", kCampaign},
+                       {"kind", "transfer"},
+                       {"owner_unit", "jf-jiafeng"},
+                       {"department_unit", "jf-market"},
+                       {"fields", {{"problem", "沿街商铺无营业执照经营餐饮"}}}};
+  EXPECT_EQ(Call("POST", "/api/v1/items", liaison_, create).status, 403);
+  Answer a = Call("POST", "/api/v1/items", office_, create);
+  ASSERT_EQ(a.status, 201) << a.body;
+  const int64_t id = a.body["id"];
+  EXPECT_EQ(a.body["state"], "sent");
+
+  // The market department sees the transfer sent to it; another village's
+  // liaison may not look at it.
+  a = Call("GET", "/api/v1/items?kind=transfer", department_);
+  ASSERT_EQ(a.body["items"].size(), 1u) << a.body;
+  EXPECT_EQ(Call("GET", "/api/v1/items/" + std::to_string(id), other_liaison_).status, 403);
+
+  api::LinkGrant grant;
+  grant.item = id;
+  grant.contact = "jf-market-contact";
+  grant.action = api::LinkAction::kAck;
+  grant.state = "sent";
+  grant.expires_at = clock_.Now() + std::chrono::hours(72);
+  const std::string path = LinkPath(grant);
+  auto page = client_->Get(path);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200) << page->body;
+  EXPECT_NE(page->body.find("沿街商铺无营业执照经营餐饮"), std::string::npos);
+  EXPECT_NE(page->body.find("嘉峰市场监管所"), std::string::npos);
+  EXPECT_NE(page->body.find("确认签收"), std::string::npos);
+  const std::string token = path.substr(3);
+  auto r = PostForm(path, "t=" + token, "");  // no Origin: the token alone still counts
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find("已签收"), std::string::npos);
+  EXPECT_EQ(PostForm(path, "t=" + token, base_)->status, 410);
+
+  a = Call("GET", "/api/v1/items/" + std::to_string(id), department_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["state"], "acknowledged");
+  const json last = a.body["history"].back();
+  EXPECT_EQ(last["payload"]["transition"], "acknowledge");
+  EXPECT_EQ(last["actor"], "contact:jf-market-contact");
+  EXPECT_EQ(last["via"], "link");
+  // The department then handles it over the API.
+  a = Event(id, department_, "handle", {{"result", "已责令停业整改"}});
+  EXPECT_EQ(a.status, 200) << a.body;
+}
+
+}  // namespace
+}  // namespace duban
