@@ -112,13 +112,15 @@ bool HttpChannel::TakeTokens(const std::string& key, int n,
   if (deps_.limiter == nullptr) return true;
   const auto wait = deps_.limiter->TryTake(key, n);
   if (!wait) return true;
+  std::string limits;
+  for (const auto& l : deps_.limiter->limits()) {
+    limits += (limits.empty() ? "" : " and ") + l.ToString();
+  }
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*wait).count();
   done(RetryAfter(Now() + *wait,
-                  fmt::format("rate limit reached (duban's own, {}); next send in {} s",
-                              deps_.limiter->limits().empty()
-                                  ? std::string("blocked")
-                                  : deps_.limiter->limits().front().ToString(),
-                              seconds)));
+                  fmt::format("held by duban's own rate limit ({}, or the provider's pause); "
+                              "next send in {} s",
+                              limits.empty() ? "none" : limits, seconds)));
   return false;
 }
 
