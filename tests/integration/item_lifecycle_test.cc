@@ -296,3 +296,65 @@ TEST_F(ItemLifecycleTest, ALateCountdownSupersededByALaterOneIsSkipped) {
 
 }  // namespace
 }  // namespace duban
+
+namespace duban {
+namespace {
+
+// Transfers stuck with a department reach it once a day, as one digest.
+TEST_F(ItemLifecycleTest, OverdueTransfersWaitForTheDepartmentsMorningDigest) {
+  now_ += std::chrono::minutes(30);  // Monday 09:30, 12:47, 16:04: due Thursday then
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK(engine_->CreateItem({"jiafeng-2024-hundred-day", "transfer",
+                                   i == 2 ? "jf-lizhuang" : "jf-jiafeng", "jf-market", "",
+                                   {{"problem", std::string("经营性自建房未办理消防手续")}}},
+                                  office_, now_));
+    now_ += std::chrono::hours(3) + std::chrono::minutes(17);  // created at odd times
+  }
+  // Nobody acknowledges: all three are overdue days later.
+  RunUntil(*ParseRfc3339("2024-04-22T00:00+08:00"));
+  auto head = store_->OpenIntents("jf-market-head", "item_overdue");
+  ASSERT_OK(head);
+  ASSERT_EQ(head->size(), 3u);
+  for (const auto& in : *head) {
+    // Each waits for the same 09:00 local window, so they leave together.
+    EXPECT_EQ(FormatWithOffset(in.group_until, 8 * 60).substr(11, 5), "09:00");
+    EXPECT_EQ(in.group_until, (*head)[0].group_until);
+  }
+}
+
+// A failed acceptance sends the case back with a new deadline and says so.
+TEST_F(ItemLifecycleTest, AReopenedCaseRestartsItsSlaAndSaysSo) {
+  auto c = engine_->CreateItem(
+      {"jiafeng-2024-hundred-day", "hazard_case", "jf-jiafeng", "", "",
+       {{"house_id", std::string("H-9")}, {"hazard_level", std::string("serious")}}},
+      liaison_, now_);
+  ASSERT_OK(c);
+  const auto id = c->id;
+  ASSERT_OK(Move(id, "control", {{"control_measures", std::string("警示")}}, liaison_));
+  ASSERT_OK(Move(id, "appraise",
+                 {{"appraisal_level", std::string("C")},
+                  {"appraisal_agency", std::string("鉴定中心")},
+                  {"appraisal_date", std::string("2024-04-16")}},
+                 office_));
+  ASSERT_OK(Move(id, "start_rectification",
+                 {{"method", std::string("reinforce")}, {"deadline", std::string("2024-04-30")}},
+                 liaison_));
+  ASSERT_OK(Move(id, "submit_for_acceptance", {{"photos_uploaded", true}}, liaison_));
+  auto back = Move(id, "fail_acceptance",
+                   {{"reason", std::string("加固不到位")}, {"deadline", std::string("2024-05-31")}},
+                   county_);
+  ASSERT_OK(back);
+  EXPECT_EQ(back->state, "rectifying");
+  EXPECT_EQ(*back->due_at, *ParseRfc3339("2024-05-31T23:59:59.999+08:00"));
+  // The reminder a week before the new deadline says the case was reopened.
+  RunUntil(*ParseRfc3339("2024-05-27T00:00+08:00"));
+  auto reminders = store_->OpenIntents("jf-jiafeng-liaison", "item_due_reminder");
+  ASSERT_OK(reminders);
+  ASSERT_FALSE(reminders->empty()) << Outcomes("l/");
+  const auto p = nlohmann::json::parse(reminders->back().payload);
+  EXPECT_EQ(p.value("reopened", false), true);
+  EXPECT_EQ(p.value("reentries", 0), 1);
+}
+
+}  // namespace
+}  // namespace duban

@@ -35,6 +35,8 @@ const BadFile kBadFiles[] = {
      "write one comparison per condition; list several to require them all"},
     {"bad_date", 13, 12, "phases[0].start", "'2024-02-30' is not a valid date",
      "write dates as YYYY-MM-DD, e.g. 2024-03-25"},
+    {"bad_digest_at", 37, 20, "ladders.report.steps[2].digest_at",
+     "invalid time of day '25:00'", "write HH:MM, for example digest_at: \"09:00\""},
     {"bad_day_off_policy", 42, 21, "obligations[0].day_off_policy",
      "unknown day-off policy 'skip'; expected keep, previous_working_day or "
      "next_working_day",
