@@ -84,7 +84,13 @@ Reply ListItems(HttpServer::Impl& s, const ApiCall& call) {
   } else {
     auto root = ScopeRoot(dir, call.actor, unit);
     if (!root.ok()) return Reply::FromStatus(root.status());
-    if (!root->empty()) q.owner_units = Subtree(dir, *root);
+    if (!root->empty()) {
+      q.owner_units = Subtree(dir, *root);
+      // An empty list would mean "any owner": a token whose unit has left
+      // the directory sees nothing.
+      if (q.owner_units.empty()) return Reply::Json({{"items", nlohmann::json::array()},
+                                                     {"next_cursor", nullptr}});
+    }
   }
   q.campaign = call.Query("campaign");
   q.kind = call.Query("kind");
