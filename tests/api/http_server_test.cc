@@ -318,6 +318,50 @@ TEST_F(HttpServerTest, SilencesAreScopedAndAudited) {
   EXPECT_EQ(actions, (std::vector<std::string>{"silence.create", "silence.cancel"}));
 }
 
+TEST_F(HttpServerTest, DeadLettersAreListedInScopeAndRetriedByAdminsOnly) {
+  const std::string office = Token("office", "jiafeng");
+  const std::string admin = Token("admin", "shanxi");
+  store::DigestCommit digest;
+  digest.outcome = "sent";
+  for (const char* recipient : {"jf-jiafeng-liaison", "ot-liaison"}) {
+    store::OutboxRow row;
+    row.idempotency_key = std::string("k-") + recipient;
+    row.channel = "sms";
+    row.recipient = recipient;
+    row.binding = "weekly_report_reminder";
+    row.body = "请报送周报";
+    row.next_attempt_at = kNow;
+    digest.rows.push_back(row);
+  }
+  ASSERT_OK(store_->CommitDigest(digest, kNow));
+  auto rows = store_->ListOutbox({});
+  ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  for (const auto& r : *rows) ASSERT_OK(store_->MarkDead(r.id, "isv.MOBILE_NUMBER_ILLEGAL", kNow));
+
+  nlohmann::json dead = Body(client_->Get("/api/v1/outbox?state=dead", Auth(office)));
+  ASSERT_EQ(dead["messages"].size(), 1u) << dead;  // the other town's message is not shown
+  EXPECT_EQ(dead["messages"][0]["recipient"], "jf-jiafeng-liaison");
+  EXPECT_EQ(dead["messages"][0]["last_error"], "isv.MOBILE_NUMBER_ILLEGAL");
+  EXPECT_EQ(Body(client_->Get("/api/v1/outbox?state=dead", Auth(admin)))["messages"].size(), 2u);
+  EXPECT_EQ(client_->Get("/api/v1/outbox?state=lost", Auth(admin))->status, 422);
+
+  const std::string retry =
+      "/api/v1/outbox/" + std::to_string(dead["messages"][0]["id"].get<int64_t>()) + "/retry";
+  EXPECT_EQ(client_->Post(retry, Auth(office), "", "application/json")->status, 403);
+  auto r = client_->Post(retry, Auth(admin), "", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(nlohmann::json::parse(r->body)["state"], "retry");
+  EXPECT_EQ(client_->Post(retry, Auth(admin), "", "application/json")->status, 409);
+  EXPECT_EQ(client_->Post("/api/v1/outbox/999/retry", Auth(admin), "", "application/json")->status,
+            404);
+  auto audit = store_->AuditAfter(0, 100);
+  ASSERT_OK(audit);
+  EXPECT_EQ(audit->back().action, "outbox.retry");
+  EXPECT_EQ(audit->back().actor, "token:" + ids_[admin]);
+}
+
 TEST_F(HttpServerTest, RequestsAreCountedByRouteNotByPath) {
   const std::string admin = Token("admin", "shanxi");
   client_->Get("/api/v1/items/12345", Auth(admin));
