@@ -240,10 +240,12 @@ int RunList(const ChannelArgs& args) {
         if (last_sent == nullptr) last_sent = &row;
         if (*row.sent_at > db->now - std::chrono::minutes(1)) ++sent_last_minute;
       }
-      if (last_error == nullptr && !row.last_error.empty()) last_error = &row;
+      // A message held by duban's own rate limit has not failed.
+      const bool failed =
+          !row.last_error.empty() && !row.last_error.starts_with(notify::kHeldPrefix);
+      if (last_error == nullptr && failed) last_error = &row;
       // Failures newer than the newest delivery: the channel's current streak.
-      if (last_sent == nullptr && !row.last_error.empty() &&
-          (row.state == "retry" || row.state == "dead")) {
+      if (last_sent == nullptr && failed && (row.state == "retry" || row.state == "dead")) {
         ++failing;
         oldest_failing = &row;
       }

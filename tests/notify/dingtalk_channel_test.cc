@@ -155,6 +155,7 @@ TEST_F(DingTalkChannelTest, NeverExceedsTwentyAMinute) {
     if (r.kind == Kind::kRetryAfter) {
       ++held;
       EXPECT_GT(r.retry_at, clock_.Now());
+      EXPECT_EQ(r.detail.rfind(kHeldPrefix, 0), 0u) << r.detail;
     }
     if (i % 2 == 1) clock_.Advance(std::chrono::milliseconds(1500));
   }

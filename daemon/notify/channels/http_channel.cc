@@ -118,9 +118,8 @@ bool HttpChannel::TakeTokens(const std::string& key, int n,
   }
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*wait).count();
   done(RetryAfter(Now() + *wait,
-                  fmt::format("held by duban's own rate limit ({}, or the provider's pause); "
-                              "next send in {} s",
-                              limits.empty() ? "none" : limits, seconds)));
+                  fmt::format("{} rate limit ({}, or the provider's pause); next send in {} s",
+                              kHeldPrefix, limits.empty() ? "none" : limits, seconds)));
   return false;
 }
 

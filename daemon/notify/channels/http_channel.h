@@ -33,6 +33,9 @@ struct ChannelDeps {
   ContactLookup find_contact;  // may be empty: no @mentions
 };
 
+// How the detail of a message held by duban's own rate limits begins.
+inline constexpr char kHeldPrefix[] = "held by duban's own";
+
 // Builders for SendResults.
 SendResult Sent(std::string provider_id, std::string detail = {});
 SendResult RetrySoon(std::string detail);
@@ -64,7 +67,8 @@ class HttpChannel : public Channel {
 
   SystemTime Now() const { return deps_.clock->Now(); }
   // Takes `n` tokens for `key`; when none are left, answers `done` with
-  // kRetryAfter at the moment they will be and returns false.
+  // kRetryAfter at the moment they will be and returns false. Such details
+  // start with kHeldPrefix, so listings can tell a hold from a failure.
   bool TakeTokens(const std::string& key, int n, const std::function<void(SendResult)>& done);
   // Sends `request`; `then` runs on the loop thread with the response.
   void Fetch(HttpRequest request, std::function<void(HttpResponse)> then);

@@ -48,9 +48,9 @@ void SmsChannel::Send(const store::OutboxRow& row, std::function<void(SendResult
   if (per_number_ != nullptr) {
     if (auto wait = per_number_->TryTake(key)) {
       Finish(done, RetryAfter(Now() + *wait,
-                              fmt::format("per-number limit for {} reached (duban's own); next "
-                                          "send in {} s",
-                                          *mobile, wait->count() / 1000)));
+                              fmt::format("{} per-number limit for {} (or the provider's "
+                                          "pause for it); next send in {} s",
+                                          kHeldPrefix, *mobile, wait->count() / 1000)));
       return;
     }
   }
