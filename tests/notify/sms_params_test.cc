@@ -108,16 +108,19 @@ TEST(SmsTemplatesTest, CheckReportsMissingVariablesAndOverlongValues) {
   const auto problems = compiled.Check(SampleSmsContext());
   auto has = [&](const std::string& needle) {
     for (const auto& p : problems) {
-      if (p.find(needle) != std::string::npos) return true;
+      if (p.message.find(needle) != std::string::npos) return true;
     }
     return false;
   };
-  EXPECT_TRUE(has("variable 'officer' is not in the message context")) << ::testing::PrintToString(problems);
+  EXPECT_TRUE(has("variable 'officer' is not in the message context"));
   EXPECT_TRUE(has("no element of 'items' has a field 'town'"));
   EXPECT_TRUE(has("villages: 14 characters for the sample, over its max of 9; it will be sent as "
                   "\"上村、下村等5个村\""));
   EXPECT_TRUE(has("camp: 18 characters"));
   EXPECT_FALSE(has(".name"));  // fits
+  for (const auto& p : problems) {
+    EXPECT_EQ(p.overlong, p.param == "villages" || p.param == "camp") << p.message;
+  }
 }
 
 TEST(TextUtilTest, TruncatesUtf8BytesAtACharacterWithAMarker) {

@@ -127,21 +127,23 @@ Result<SmsMessage> SmsTemplates::Render(const std::string& kind,
   return msg;
 }
 
-std::vector<std::string> SmsTemplates::Check(const nlohmann::json& sample) const {
-  std::vector<std::string> problems;
+std::vector<SmsTemplates::Problem> SmsTemplates::Check(const nlohmann::json& sample) const {
+  std::vector<Problem> problems;
   for (const auto& [kind, tpl] : by_kind_) {
     for (const auto& p : tpl.params) {
       const std::string where = fmt::format("{} ({}).{}", kind, tpl.code, p.name);
+      auto missing = [&](std::string what) {
+        problems.push_back({kind, p.name, false, fmt::format("{}: {}", where, what)});
+      };
       std::string full;
       if (p.is_list()) {
         if (!sample.contains(p.list) || !sample[p.list].is_array()) {
-          problems.push_back(fmt::format("{}: the context has no list '{}'", where, p.list));
+          missing(fmt::format("the context has no list '{}'", p.list));
           continue;
         }
         const auto values = ListValues(p, sample);
         if (values.empty()) {
-          problems.push_back(fmt::format("{}: no element of '{}' has a field '{}'", where,
-                                         p.list, p.field));
+          missing(fmt::format("no element of '{}' has a field '{}'", p.list, p.field));
           continue;
         }
         full = Join(values, values.size(), p.separator);
@@ -149,18 +151,17 @@ std::vector<std::string> SmsTemplates::Check(const nlohmann::json& sample) const
         const std::string name = SnippetName(kind, p.name);
         for (const auto& var : snippets_->Variables(name)) {
           if (!sample.contains(var)) {
-            problems.push_back(fmt::format("{}: variable '{}' is not in the message context",
-                                           where, var));
+            missing(fmt::format("variable '{}' is not in the message context", var));
           }
         }
         auto r = snippets_->Render(name, sample);
         if (!r.ok()) {
-          problems.push_back(fmt::format("{}: {}", where, r.status().message()));
+          missing(r.status().message());
           continue;
         }
         full = *r;
         if (full.empty()) {
-          problems.push_back(fmt::format("{}: renders empty for the sample message", where));
+          missing("renders empty for the sample message");
           continue;
         }
       }
@@ -169,9 +170,11 @@ std::vector<std::string> SmsTemplates::Check(const nlohmann::json& sample) const
         const std::string shortened =
             p.is_list() ? ShortenList(ListValues(p, sample), p.max_chars, p.separator, p.counter)
                         : ShortenScalar(full, p.max_chars);
-        problems.push_back(fmt::format(
-            "{}: {} characters for the sample, over its max of {}; it will be sent as \"{}\"",
-            where, len, p.max_chars, shortened));
+        problems.push_back(
+            {kind, p.name, true,
+             fmt::format("{}: {} characters for the sample, over its max of {}; it will be sent "
+                         "as \"{}\"",
+                         where, len, p.max_chars, shortened)});
       }
     }
   }

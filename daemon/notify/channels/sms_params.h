@@ -85,11 +85,17 @@ class SmsTemplates {
   // shortened to fit. kNotFound when `kind` has no template here.
   Result<SmsMessage> Render(const std::string& kind, const nlohmann::json& context) const;
 
-  // For `duban check`: renders every template against `sample` and returns
-  // one line per problem: a variable the sample lacks, a parameter that
-  // renders empty, or one longer than its limit before shortening (with
-  // what it becomes).
-  std::vector<std::string> Check(const nlohmann::json& sample) const;
+  // One finding of Check().
+  struct Problem {
+    std::string kind;   // message kind
+    std::string param;  // parameter name
+    bool overlong = false;  // true: too long before shortening; false: missing data
+    std::string message;    // "<kind> (<code>).<param>: ..."
+  };
+  // For `duban check`: renders every template against `sample` and reports
+  // each variable the sample lacks, each parameter that renders empty, and
+  // each one longer than its limit before shortening (with what it becomes).
+  std::vector<Problem> Check(const nlohmann::json& sample) const;
 
  private:
   std::map<std::string, SmsTemplate> by_kind_;
