@@ -32,13 +32,19 @@ Result<std::unique_ptr<CampaignTime>> CampaignTime::Create(const workflow::Workf
 
 std::optional<SystemTime> CampaignTime::NextOccurrence(const workflow::Obligation& ob,
                                                        SystemTime t) const {
+  return NextOf(ob.schedule, ob.window, ob.day_off_policy, t);
+}
+
+std::optional<SystemTime> CampaignTime::NextOf(const workflow::TimeRule& rule,
+                                               const workflow::Window& window,
+                                               workflow::DayOffPolicy policy, SystemTime t) const {
   schedule::Context ctx = impl_->Ctx();
-  ctx.policy = ob.day_off_policy;
-  if (ob.window.ranges.empty()) return schedule::NextAfter(ob.schedule.rule, t, ctx);
+  ctx.policy = policy;
+  if (window.ranges.empty()) return schedule::NextAfter(rule.rule, t, ctx);
   // Ranges are disjoint and in date order: the first hit is the earliest.
-  for (const auto& r : ob.window.ranges) {
+  for (const auto& r : window.ranges) {
     ctx.window = schedule::LocalDaysWindow(impl_->zone, r.first, r.last);
-    if (auto next = schedule::NextAfter(ob.schedule.rule, t, ctx)) return next;
+    if (auto next = schedule::NextAfter(rule.rule, t, ctx)) return next;
   }
   return std::nullopt;
 }

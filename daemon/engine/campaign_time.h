@@ -30,6 +30,10 @@ class CampaignTime {
   // The first occurrence of `ob`'s schedule strictly after `t` that falls in
   // its window (after its day-off policy); nullopt when the window is over.
   std::optional<SystemTime> NextOccurrence(const workflow::Obligation& ob, SystemTime t) const;
+  // The first occurrence of `rule` strictly after `t` inside `window`, after
+  // `policy` (NextOccurrence for anything scheduled like an obligation).
+  std::optional<SystemTime> NextOf(const workflow::TimeRule& rule, const workflow::Window& window,
+                                   workflow::DayOffPolicy policy, SystemTime t) const;
   // The occurrence of `ob` whose local date is `date` ("2024-04-12").
   std::optional<SystemTime> OccurrenceOn(const workflow::Obligation& ob,
                                          const std::string& date) const;

@@ -10,8 +10,8 @@ namespace duban::engine {
 std::optional<StepRef> ParseStep(const std::string& step) {
   const auto parts = Split(step, '/');
   StepRef r;
-  if (parts.size() == 3 && parts[0] == "m") {
-    r.kind = 'm';
+  if (parts.size() == 3 && (parts[0] == "m" || parts[0] == "s")) {
+    r.kind = parts[0][0];
     r.a = parts[1];
     r.b = parts[2];
     return r;
@@ -105,6 +105,16 @@ Status Engine::Sync(SystemTime now) {
     for (const auto& m : c.spec->milestones) {
       if (auto due = c.time->NextMilestone(m, now)) impl_->ScheduleMilestone(c, m, *due, now, batch);
     }
+    // Each summary's next occurrence; later ones are chained as each runs.
+    for (const auto& sm : c.spec->summaries) {
+      auto next = c.time->NextOf(sm.schedule, sm.window, sm.day_off_policy, now);
+      if (!next) continue;
+      store::Timer t;
+      t.campaign = id;
+      t.step = SummaryStep(sm.id, c.time->LocalDate(*next));
+      t.fire_at = *next;
+      batch.new_timers.push_back(std::move(t));  // kept as it is when it exists
+    }
   }
   if (batch.empty()) return Status::OK();
   auto r = impl_->store.CommitEngineBatch(batch, now);
@@ -127,6 +137,8 @@ Result<TickStats> Engine::Tick(SystemTime now) {
         outcome = std::string("obsolete: unknown step");
       } else if (c != nullptr && ref->kind == 'm') {
         outcome = impl_->Materialize(*c, *ref, now, batch);
+      } else if (c != nullptr && ref->kind == 's') {
+        outcome = impl_->RunSummary(*c, *ref, now, batch);
       } else if (c != nullptr && ref->kind == 'k') {
         outcome = impl_->RunMilestoneStep(*c, t, *ref, now, batch);
       } else if (c != nullptr) {

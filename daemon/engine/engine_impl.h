@@ -36,6 +36,8 @@ std::string MaterializeStep(const std::string& obligation, const std::string& pe
 std::string LadderStep(const std::string& ladder, const std::string& step, int epoch, int repeat);
 std::string MilestoneStep(const std::string& milestone, const std::string& period,
                           const std::string& step, int repeat);
+//   s/<summary>/<period>                        one periodic summary (月调度通报)
+std::string SummaryStep(const std::string& summary, const std::string& period);
 // The natural key of one unit's item for one occurrence of an obligation:
 // materialisation creates it, a submission finds it by it.
 std::string ObligationItemKey(const std::string& campaign, const std::string& obligation,
@@ -71,6 +73,8 @@ struct Engine::Impl {
   Result<std::string> RunMilestoneStep(const Campaign& c, const store::Timer& t,
                                        const StepRef& ref, SystemTime now,
                                        store::EngineBatch& batch);
+  Result<std::string> RunSummary(const Campaign& c, const StepRef& ref, SystemTime now,
+                                 store::EngineBatch& batch);
   // Due time and ladder timers of an item entering `state` at `entered`.
   struct SlaPlan {
     std::optional<SystemTime> due;

@@ -162,6 +162,18 @@ struct ItemQuery {
   int limit = 50;
 };
 
+// One owner's record over a period, for summaries and laggard rankings.
+struct OwnerStats {
+  std::string owner;
+  int64_t due = 0;       // items due in [from, to)
+  int64_t on_time = 0;   // of those, resolved before their due time
+  int64_t late = 0;      // of those, resolved at or after it
+  int64_t missing = 0;   // of those, due before now and still open
+  int64_t resolved = 0;  // items resolved in [from, to), whenever due
+  int64_t open = 0;      // open now
+  int64_t overdue = 0;   // open now and past due
+};
+
 // A filter over outbox rows (API, dashboard), newest first by id.
 struct OutboxQuery {
   std::string state;    // "" = any

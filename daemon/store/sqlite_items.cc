@@ -44,6 +44,22 @@ Timer ReadTimer(SQLite::Statement& q) {
   return t;
 }
 
+// A JSON array of strings, bound as one parameter and read with json_each.
+std::string JsonStringArray(const std::vector<std::string>& values) {
+  std::string arr = "[";
+  for (size_t k = 0; k < values.size(); ++k) {
+    if (k) arr += ',';
+    arr += '"';
+    for (char c : values[k]) {
+      if (c == '"' || c == '\\') arr += '\\';
+      arr += c;
+    }
+    arr += '"';
+  }
+  arr += ']';
+  return arr;
+}
+
 }  // namespace
 
 Result<std::optional<Item>> SqliteStore::GetItem(ItemId id) {
@@ -228,20 +244,7 @@ Result<std::vector<Item>> SqliteStore::ListItems(const ItemQuery& q) {
     SQLite::Statement st(*db_, sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(q.after_id));
-    if (!q.owner_units.empty()) {
-      std::string arr = "[";
-      for (size_t k = 0; k < q.owner_units.size(); ++k) {
-        if (k) arr += ',';
-        arr += '"';
-        for (char c : q.owner_units[k]) {
-          if (c == '"' || c == '\\') arr += '\\';
-          arr += c;
-        }
-        arr += '"';
-      }
-      arr += ']';
-      st.bind(i++, arr);
-    }
+    if (!q.owner_units.empty()) st.bind(i++, JsonStringArray(q.owner_units));
     if (!q.department_unit.empty()) st.bind(i++, q.department_unit);
     if (!q.campaign.empty()) st.bind(i++, q.campaign);
     if (!q.kind.empty()) st.bind(i++, q.kind);
@@ -261,9 +264,7 @@ Result<std::vector<Item>> SqliteStore::ListItems(const ItemQuery& q) {
 Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountOpenByOwner(
     const std::string& campaign, const std::vector<std::string>& kinds) {
   try {
-    std::string arr = "[";
-    for (size_t k = 0; k < kinds.size(); ++k) arr += (k ? ",\"" : "\"") + kinds[k] + "\"";
-    arr += "]";
+    const std::string arr = JsonStringArray(kinds);
     auto& q = Prepare(
         "SELECT owner_unit, COUNT(*) FROM items WHERE resolved_at IS NULL AND campaign = ? "
         "AND kind IN (SELECT value FROM json_each(?)) GROUP BY owner_unit ORDER BY owner_unit");
@@ -274,6 +275,50 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountOpenByOwn
     return out;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e.getErrorCode(), "counting open items", e.what());
+  }
+}
+
+Result<std::vector<OwnerStats>> SqliteStore::StatsByOwner(const std::string& campaign,
+                                                       const std::vector<std::string>& kinds,
+                                                       SystemTime from, SystemTime to,
+                                                       SystemTime now) {
+  try {
+    // Reads the campaign's items of these kinds that were due or resolved in
+    // the period or are open now: a monthly job's worth, not a hot path.
+    auto& q = Prepare(
+        "SELECT owner_unit, "
+        "SUM(due_at >= :from AND due_at < :to), "
+        "SUM(due_at >= :from AND due_at < :to AND resolved_at IS NOT NULL AND resolved_at < due_at), "
+        "SUM(due_at >= :from AND due_at < :to AND resolved_at IS NOT NULL AND resolved_at >= due_at), "
+        "SUM(due_at >= :from AND due_at < :to AND resolved_at IS NULL AND due_at < :now), "
+        "SUM(resolved_at IS NOT NULL AND resolved_at >= :from AND resolved_at < :to), "
+        "SUM(resolved_at IS NULL), "
+        "SUM(resolved_at IS NULL AND due_at < :now) "
+        "FROM items WHERE campaign = :campaign AND kind IN (SELECT value FROM json_each(:kinds)) "
+        "AND (resolved_at IS NULL OR (due_at >= :from AND due_at < :to) OR "
+        "(resolved_at >= :from AND resolved_at < :to)) "
+        "GROUP BY owner_unit ORDER BY owner_unit");
+    q.bind(":from", static_cast<int64_t>(ToUnixMillis(from)));
+    q.bind(":to", static_cast<int64_t>(ToUnixMillis(to)));
+    q.bind(":now", static_cast<int64_t>(ToUnixMillis(now)));
+    q.bind(":campaign", campaign);
+    q.bind(":kinds", JsonStringArray(kinds));
+    std::vector<OwnerStats> out;
+    while (q.executeStep()) {
+      OwnerStats s;
+      s.owner = q.getColumn(0).getString();
+      s.due = q.getColumn(1).getInt64();
+      s.on_time = q.getColumn(2).getInt64();
+      s.late = q.getColumn(3).getInt64();
+      s.missing = q.getColumn(4).getInt64();
+      s.resolved = q.getColumn(5).getInt64();
+      s.open = q.getColumn(6).getInt64();
+      s.overdue = q.getColumn(7).getInt64();
+      out.push_back(std::move(s));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "summarising items per unit", e.what());
   }
 }
 

@@ -127,6 +127,13 @@ class Store {
   // summaries). Reads open items only.
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CountOpenByOwner(
       const std::string& campaign, const std::vector<std::string>& kinds) = 0;
+  // Per owner (ascending), the record of items of `kinds` in `campaign`
+  // over [from, to) as of `now`. Owners with nothing in the period and
+  // nothing open are left out.
+  virtual Result<std::vector<OwnerStats>> StatsByOwner(const std::string& campaign,
+                                                       const std::vector<std::string>& kinds,
+                                                       SystemTime from, SystemTime to,
+                                                       SystemTime now) = 0;
   // Items matching `query`, ascending id, at most query.limit.
   virtual Result<std::vector<Item>> ListItems(const ItemQuery& query) = 0;
   // Every audit record about an item, oldest first.

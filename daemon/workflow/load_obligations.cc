@@ -297,7 +297,55 @@ void ReadMilestone(const YAML::Node& node, const std::string& path,
   s.spec.milestones.push_back(std::move(ms));
 }
 
+void ReadSummary(const YAML::Node& node, const std::string& path, LoadState& s) {
+  MapReader m(node, path, &s.ctx);
+  if (!m.valid()) return;
+  Summary sm;
+  auto id = s.ReadId(m, "id");
+  sm.title = m.String("title", true).value_or("");
+  auto schedule = m.Any("schedule", true);
+  auto window = m.Map("window");
+  auto policy = m.Any("day_off_policy");
+  auto for_levels = m.Any("for", true);
+  auto notify = m.Any("notify", true);
+  auto tmpl = m.Any("template", true);
+  auto laggards = m.Int("laggards", false, 0, 20);
+  m.Allow("description");
+  m.Finish();
+  if (id) s.item_ids.Add(*id, *m.Any("id"), JoinPath(path, "id"), s.ctx);
+  sm.id = id.value_or("");
+  if (schedule) {
+    if (auto rule = ReadRule(*schedule, JoinPath(path, "schedule"), s.ctx)) sm.schedule = *rule;
+  }
+  if (window) {
+    if (auto w = ReadWindow(*window, JoinPath(path, "window"), s)) sm.window = *w;
+  }
+  sm.day_off_policy = s.spec.day_off_policy;
+  if (policy) {
+    if (auto p = ReadDayOffPolicy(*policy, JoinPath(path, "day_off_policy"), s.ctx)) {
+      sm.day_off_policy = *p;
+    }
+  }
+  if (for_levels) {
+    if (auto levels = s.ReadLevels(*for_levels, JoinPath(path, "for"))) sm.for_levels = *levels;
+  }
+  if (notify) {
+    if (auto paths = s.ReadRolePaths(*notify, JoinPath(path, "notify"))) sm.notify = *paths;
+  }
+  if (tmpl) sm.template_binding = s.ResolveTemplate(*tmpl, JoinPath(path, "template"));
+  sm.laggards = static_cast<int>(laggards.value_or(3));
+  s.spec.summaries.push_back(std::move(sm));
+}
+
 }  // namespace
+
+void ReadSummaries(MapReader& top, LoadState& s) {
+  auto node = top.Sequence("summaries");
+  if (!node || !CheckCount(*node, "summaries", "summaries", kMaxEntries, s)) return;
+  for (size_t i = 0; i < node->size(); ++i) {
+    ReadSummary((*node)[i], IndexPath("summaries", i), s);
+  }
+}
 
 void ReadObligations(MapReader& top, LoadState& s) {
   auto node = top.Sequence("obligations");

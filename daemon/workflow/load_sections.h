@@ -24,6 +24,7 @@ void ReadTemplates(yamlread::MapReader& top, LoadState& s);
 void ReadLadders(yamlread::MapReader& top, LoadState& s);
 void ReadMilestones(yamlread::MapReader& top, LoadState& s);
 void ReadObligations(yamlread::MapReader& top, LoadState& s);
+void ReadSummaries(yamlread::MapReader& top, LoadState& s);
 void ReadItemKinds(yamlread::MapReader& top, LoadState& s);
 void ReadSampling(yamlread::MapReader& top, LoadState& s);
 

@@ -211,6 +211,7 @@ std::shared_ptr<const WorkflowSpec> LoadCampaignText(
     ReadLadders(top, s);
     ReadMilestones(top, s);
     ReadObligations(top, s);
+    ReadSummaries(top, s);
     ReadItemKinds(top, s);
     ReadSampling(top, s);
     top.Finish();

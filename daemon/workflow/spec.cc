@@ -190,6 +190,13 @@ const Obligation* WorkflowSpec::FindObligation(std::string_view id) const {
 const Milestone* WorkflowSpec::FindMilestone(std::string_view id) const {
   return FindById(milestones, id);
 }
+
+const Summary* WorkflowSpec::FindSummary(std::string_view id) const {
+  for (const auto& x : summaries) {
+    if (x.id == id) return &x;
+  }
+  return nullptr;
+}
 const ItemKind* WorkflowSpec::FindItemKind(std::string_view id) const {
   return FindById(item_kinds, id);
 }

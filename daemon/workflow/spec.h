@@ -74,6 +74,21 @@ struct Milestone {
   int ladder = -1;                    // after due; -1 = none
 };
 
+// A periodic summary to the leaders of each unit at some levels about their
+// own subtree (月调度通报): reports on time, late and missing, items open,
+// overdue and closed, the laggards by name, each against the period before.
+struct Summary {
+  std::string id;
+  std::string title;
+  TimeRule schedule;  // "monthly 25 09:00"
+  Window window;
+  DayOffPolicy day_off_policy = DayOffPolicy::kKeep;
+  std::vector<UnitLevel> for_levels;  // units that receive their subtree's summary
+  std::vector<RolePath> notify;       // relative to each such unit: self.supervisor
+  int template_binding = -1;          // index into WorkflowSpec::templates
+  int laggards = 3;                   // how many laggards to name
+};
+
 // A sampled unit is named by unit id or by statistical division code
 // (GB/T 2260, a prefix of the units' 12-digit codes); exactly one is set.
 struct SampleUnit {
@@ -120,6 +135,7 @@ struct WorkflowSpec {
   std::vector<Ladder> ladders;
   std::vector<Obligation> obligations;
   std::vector<Milestone> milestones;
+  std::vector<Summary> summaries;
   std::vector<ItemKind> item_kinds;
   std::optional<SamplingPlan> sampling;
 
@@ -129,6 +145,7 @@ struct WorkflowSpec {
   const Ladder* FindLadder(std::string_view id) const;
   const Obligation* FindObligation(std::string_view id) const;
   const Milestone* FindMilestone(std::string_view id) const;
+  const Summary* FindSummary(std::string_view id) const;
   const ItemKind* FindItemKind(std::string_view id) const;
   // The phases whose days contain `d` (two on a shared boundary day).
   std::vector<const Phase*> PhasesOn(Date d) const;

@@ -8,6 +8,7 @@
 #include "base/time_format.h"
 #include "demo_town.h"
 #include "engine/engine.h"
+#include "engine/laggards.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "testing/status_matchers.h"
@@ -354,6 +355,76 @@ TEST_F(ItemLifecycleTest, AReopenedCaseRestartsItsSlaAndSaysSo) {
   const auto p = nlohmann::json::parse(reminders->back().payload);
   EXPECT_EQ(p.value("reopened", false), true);
   EXPECT_EQ(p.value("reentries", 0), 1);
+}
+
+}  // namespace
+}  // namespace duban
+
+namespace duban {
+namespace {
+
+// 月调度通报: on the 25th (a Saturday in May 2024: moved to Monday 27th),
+// each town's and county's leaders get their subtree's month with the
+// laggards named, worst first.
+TEST_F(ItemLifecycleTest, MonthlySummaryRanksTheLaggardsOfEachSubtree) {
+  const auto& spec = *loaded_.campaigns[0];
+  auto figures_of = [&](const std::string& obligation) {
+    workflow::FieldValues figures;
+    for (const auto& f : spec.FindObligation(obligation)->fields.fields) {
+      if (f.type == workflow::FieldType::kInt) figures[f.name] = int64_t{0};
+      else if (f.type == workflow::FieldType::kText) figures[f.name] = std::string("无");
+      else if (f.type == workflow::FieldType::kBool) figures[f.name] = false;
+    }
+    return figures;
+  };
+  now_ = *ParseRfc3339("2024-04-26T13:00+08:00");
+  ASSERT_OK(engine_->Sync(now_));
+  // Everyone reports on time (4 weekly reports and the monthly dispatch on
+  // 05-20) except 郭南村 and 武安村, who report nothing.
+  for (const auto& [obligation, day] : std::vector<std::pair<std::string, std::string>>{
+           {"weekly_report", "2024-05-03"},
+           {"weekly_report", "2024-05-10"},
+           {"weekly_report", "2024-05-17"},
+           {"monthly_dispatch", "2024-05-20"},
+           {"weekly_report", "2024-05-24"}}) {
+    const SystemTime morning = *ParseRfc3339(day + "T10:00+08:00");
+    RunUntil(morning);
+    for (const auto* u : engine_->directory().UnitsAt(
+             {model::Level::kVillage, model::Level::kDepartment}, "jiafeng")) {
+      if (u->id == "jf-guonan" || u->id == "jf-wuan") continue;
+      engine::Submission sub{"jiafeng-2024-hundred-day", obligation, u->id, day,
+                             figures_of(obligation), Token("office", "jiafeng")};
+      ASSERT_OK(engine_->Submit(sub, morning));
+    }
+  }
+  // And 郭南村 has a case past its deadline.
+  ASSERT_OK(engine_->CreateItem(
+      {"jiafeng-2024-hundred-day", "hazard_case", "jf-guonan", "", "",
+       {{"house_id", std::string("H-7")}, {"hazard_level", std::string("general")}}},
+      office_, *ParseRfc3339("2024-05-06T09:00+08:00")));
+  RunUntil(*ParseRfc3339("2024-05-28T00:00+08:00"));
+
+  auto sup = store_->OpenIntents("jiafeng-supervisor", "monthly_summary");
+  ASSERT_OK(sup);
+  ASSERT_EQ(sup->size(), 1u) << Outcomes("s/");
+  EXPECT_EQ(FormatWithOffset((*sup)[0].created_at, 8 * 60).substr(0, 16), "2024-05-27T09:00");
+  const auto p = nlohmann::json::parse((*sup)[0].payload);
+  EXPECT_EQ(p["unit"], "嘉峰镇");
+  EXPECT_EQ(p["reports_due"], 50);  // 10 owing units × (4 Fridays + the monthly dispatch)
+  EXPECT_EQ(p["reports_on_time"], 40);
+  EXPECT_EQ(p["reports_missing"], 10);
+  EXPECT_EQ(p["on_time_rate"], 80);
+  EXPECT_EQ(p["items_overdue"], 1);
+  ASSERT_EQ(p["laggards"].size(), 2u);
+  EXPECT_EQ(p["laggards"][0]["unit"], "郭南村");  // 5 missing ×3 + 1 overdue ×2 = 17
+  EXPECT_EQ(p["laggards"][0]["score"], 17);
+  EXPECT_EQ(p["laggards"][1]["unit"], "武安村");  // 15
+  EXPECT_EQ(p["laggards_text"], "郭南村（缺报5次、逾期1项）、武安村（缺报5次）");
+  // The county's task force gets the same picture one level up.
+  auto county = store_->OpenIntents("qinshui-task-force", "monthly_summary");
+  ASSERT_OK(county);
+  ASSERT_EQ(county->size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse((*county)[0].payload)["reports_missing"], 10);
 }
 
 }  // namespace
