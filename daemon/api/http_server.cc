@@ -1,11 +1,12 @@
-#include <httplib.h>
+#include "api/api.h"
 
 #include <fmt/format.h>
+#include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "api/api.h"
 #include "api/auth.h"
 #include "api/json_reply.h"
 #include "api/server_impl.h"

@@ -5,6 +5,9 @@
 // 410 expired or already used.
 #include <fmt/format.h>
 
+#include <cctype>
+#include <variant>
+
 #include "api/action_link.h"
 #include "api/json_reply.h"
 #include "api/link_page.h"
@@ -230,6 +233,8 @@ Page Perform(HttpServer::Impl& s, const std::string& token,
       const Status& st = done.status();
       if (st.code() == StatusCode::kConflict) return Used();
       if (st.code() == StatusCode::kPermissionDenied) {
+        s.Log(LogLevel::kWarn, fmt::format("link: refused a report on item {} by contact {}: {}",
+                                           c.item.id, c.contact->id, st.message()));
         return Message(403, "无权报送", "您不能为该单位报送，请联系镇规划建设办公室。");
       }
       if (st.code() == StatusCode::kInvalidArgument) {
@@ -260,6 +265,9 @@ Page Perform(HttpServer::Impl& s, const std::string& token,
     const Status& st = done.status();
     if (st.code() == StatusCode::kConflict) return Used();
     if (st.code() == StatusCode::kPermissionDenied) {
+      s.Log(LogLevel::kWarn, fmt::format("link: refused an acknowledgement of item {} by contact "
+                                         "{}: {}",
+                                         c.item.id, c.contact->id, st.message()));
       return Message(403, "无权签收", "您不能签收该事项，请联系镇规划建设办公室。");
     }
     if (st.code() == StatusCode::kInvalidArgument) {
