@@ -128,7 +128,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
                                                diags.error_count(), diags.ToString()));
   }
   RunnerDeps rdeps{impl->config.get(), impl->store.get(), impl->clock, impl->log.get(),
-                   &impl->loaded, nullptr};
+                   &impl->loaded, nullptr, &impl->metrics};
   Impl* loop_owner = impl.get();
   auto runner = Runner::Create(rdeps, [loop_owner](std::function<void()> fn) {
     loop_owner->loop.Post(std::move(fn));

@@ -51,7 +51,91 @@ struct Runner::Impl {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<notify::Digester> digester;
   std::unique_ptr<notify::Dispatcher> dispatcher;
+  std::optional<SystemTime> gauges_at;  // last refresh of the outbox gauges
+
+  void AlertAdmin(const notify::ChannelTrouble& t);
+  void UpdateGauges(SystemTime now);
 };
+
+// A channel failing past notify.channel_alert_after: the administrator hears
+// of it through one of their channels that is not the failing one.
+void Runner::Impl::AlertAdmin(const notify::ChannelTrouble& t) {
+  const SystemTime now = deps.clock->Now();
+  if (deps.log != nullptr) {
+    deps.log->error("channel {} has been failing since {}: {}", t.channel,
+                    local_time->Short(t.failing_since), t.last_error);
+  }
+  if (deps.metrics != nullptr) {
+    deps.metrics->Increment("duban_channel_alerts_total", {{"channel", t.channel}});
+  }
+  const std::string& admin = deps.config->admin_contact;
+  const model::Contact* c = admin.empty() ? nullptr : engine->directory().FindContact(admin);
+  if (c == nullptr) {
+    if (deps.log != nullptr) {
+      deps.log->warn("no notify.admin_contact in the directory to tell about channel {}",
+                     t.channel);
+    }
+    return;
+  }
+  std::string via;
+  for (const auto& name : c->channels) {
+    if (name != t.channel && channels.count(name)) {
+      via = name;
+      break;
+    }
+  }
+  if (via.empty()) {
+    if (deps.log != nullptr) {
+      deps.log->warn("admin contact {} has no channel other than the failing {}", admin,
+                     t.channel);
+    }
+    return;
+  }
+  store::DigestCommit d;
+  d.outcome = "sent";
+  store::OutboxRow row;
+  row.idempotency_key =
+      fmt::format("alert/{}/{}", t.channel, ToUnixMillis(t.failing_since));
+  row.channel = via;
+  row.recipient = c->id;
+  row.address = channel_info[via].is_sms ? c->mobile : via;
+  row.binding = "channel_alert";
+  row.severity = "critical";  // an administrator must hear of it at night too
+  row.body = fmt::format(
+      "【督办系统告警】发送通道「{}」自{}起持续发送失败，提醒可能无法送达。最近错误：{}。"
+      "请检查配置、账户与网络，可用 duban channel test {} 验证。",
+      t.channel, local_time->Short(t.failing_since), t.last_error, t.channel);
+  row.next_attempt_at = now;
+  d.rows = {row};
+  if (Status st = deps.store->CommitDigest(d, now); !st.ok() && deps.log != nullptr) {
+    deps.log->error("could not queue the channel alert: {}", st.ToString());
+  }
+}
+
+// Outbox depth and age for /metrics, refreshed at most every 15 s of loop
+// time (the counts read an index per state, not every row).
+void Runner::Impl::UpdateGauges(SystemTime now) {
+  if (deps.metrics == nullptr || (gauges_at && now - *gauges_at < std::chrono::seconds(15))) {
+    return;
+  }
+  gauges_at = now;
+  auto counts = deps.store->OutboxCounts();
+  if (counts.ok()) {
+    for (const char* state : {"pending", "sending", "retry", "sent", "dead"}) {
+      int64_t n = 0;
+      for (const auto& [s, c] : *counts) {
+        if (s == state) n = c;
+      }
+      deps.metrics->Set("duban_outbox_messages", {{"state", state}}, static_cast<double>(n));
+    }
+  }
+  auto oldest = deps.store->OldestUndelivered();
+  if (oldest.ok()) {
+    const double age =
+        *oldest ? std::chrono::duration<double>(now - **oldest).count() : 0.0;
+    deps.metrics->Set("duban_outbox_oldest_undelivered_seconds", {}, age);
+  }
+}
 
 Runner::Runner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Runner::~Runner() = default;
@@ -90,6 +174,7 @@ Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps,
   engine::Options eopts;
   eopts.campaigns = deps.loaded->campaigns;
   eopts.calendar = deps.loaded->calendar.get();
+  eopts.group_wait = deps.config->group_wait;
   impl->engine = std::make_unique<engine::Engine>(eopts, *deps.store);
 
   notify::DigestDeps ddeps;
@@ -109,9 +194,35 @@ Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps,
     if (c == nullptr) return std::nullopt;
     return *c;
   };
+  ddeps.is_under = [raw](const std::string& unit, const std::string& root) {
+    return raw->engine->directory().IsUnder(unit, root);
+  };
+  Metrics* metrics = deps.metrics;
+  if (metrics != nullptr) {
+    metrics->Describe("duban_messages_total", "counter",
+                      "Delivery outcomes per channel: sent, retry, dead.");
+    metrics->Describe("duban_digests_suppressed_total", "counter",
+                      "Digests not sent: every item resolved or acknowledged, or silenced.");
+    metrics->Describe("duban_outbox_messages", "gauge", "Outbox rows by state.");
+    metrics->Describe("duban_outbox_oldest_undelivered_seconds", "gauge",
+                      "Age of the oldest message not yet delivered (0 when none).");
+    metrics->Describe("duban_channel_alerts_total", "counter",
+                      "Times a channel failed long enough to alert the administrator.");
+    ddeps.on_suppressed = [metrics](const std::string& reason) {
+      metrics->Increment("duban_digests_suppressed_total", {{"reason", reason}});
+    };
+  }
   impl->digester = std::make_unique<notify::Digester>(notify::DigestOptions{}, std::move(ddeps));
-  impl->dispatcher = std::make_unique<notify::Dispatcher>(notify::DispatchOptions{}, *deps.store,
-                                                          *deps.clock, impl->channels);
+  notify::DispatchOptions dopts;
+  dopts.alert_after = deps.config->channel_alert_after;
+  impl->dispatcher =
+      std::make_unique<notify::Dispatcher>(dopts, *deps.store, *deps.clock, impl->channels);
+  impl->dispatcher->OnChannelTrouble([raw](const notify::ChannelTrouble& t) { raw->AlertAdmin(t); });
+  if (metrics != nullptr) {
+    impl->dispatcher->OnOutcome([metrics](const std::string& channel, const char* outcome) {
+      metrics->Increment("duban_messages_total", {{"channel", channel}, {"outcome", outcome}});
+    });
+  }
   return std::unique_ptr<Runner>(new Runner(std::move(impl)));
 }
 
@@ -141,6 +252,7 @@ Result<RunnerTick> Runner::Tick(SystemTime now) {
   auto s = impl_->dispatcher->Tick(now);
   if (!s.ok()) return s.status();
   t.dispatched = *s;
+  impl_->UpdateGauges(now);
   return t;
 }
 

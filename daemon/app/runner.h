@@ -14,6 +14,7 @@
 
 #include "app/campaigns.h"
 #include "base/clock.h"
+#include "base/metrics.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "engine/engine.h"
@@ -35,6 +36,8 @@ struct RunnerDeps {
   // When set, every configured channel name delivers here instead (simulate:
   // nothing leaves the machine).
   notify::Channel* all_channels = nullptr;
+  // Delivery counters and outbox gauges go here when set (serve).
+  Metrics* metrics = nullptr;
 };
 
 // What one Tick did.

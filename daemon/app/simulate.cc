@@ -115,7 +115,7 @@ Result<SimulationResult> Simulate(const config::DaemonConfig& config,
     if (!store.ok()) return store.status();
     // The copy must not be refused for the live database's clock kind.
     DUBAN_RETURN_IF_ERROR((*store)->SetMeta("clock_kind", clock.Kind()));
-    RunnerDeps deps{&config, store->get(), &clock, &log, &loaded, &recorder};
+    RunnerDeps deps{&config, store->get(), &clock, &log, &loaded, &recorder, nullptr};
     auto runner = Runner::Create(deps);
     if (!runner.ok()) return runner.status();
     DUBAN_RETURN_IF_ERROR((*runner)->Start(clock.Now()));

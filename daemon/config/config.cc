@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <cstdio>
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -138,6 +140,31 @@ std::shared_ptr<const DaemonConfig> LoadConfigText(const std::string& text,
   if (auto t = top.String("templates_dir", true)) cfg->templates_dir = Resolve(base_dir, *t);
   if (auto h = top.String("holidays", true)) cfg->holidays_file = Resolve(base_dir, *h);
   if (auto channels = top.Sequence("channels")) ReadChannels(*channels, ctx, *cfg);
+  if (auto notify_node = top.Map("notify")) {
+    MapReader n(*notify_node, "notify", &ctx);
+    // "90s", "2m", "1h": short, unambiguous, and what operators write.
+    auto duration = [&n](const char* key, Millis* out) {
+      auto text = n.String(key);
+      if (!text) return;
+      char unit = 0;
+      long long v = -1;
+      char extra = 0;
+      const int got = std::sscanf(text->c_str(), "%lld%c%c", &v, &unit, &extra);
+      const Millis m = unit == 's'   ? Millis(std::chrono::seconds(v))
+                       : unit == 'm' ? Millis(std::chrono::minutes(v))
+                       : unit == 'h' ? Millis(std::chrono::hours(v))
+                                     : Millis(-1);
+      if (got != 2 || v < 0 || m < Millis(0)) {
+        n.Error(key, fmt::format("invalid duration '{}'", *text), "write e.g. 90s, 2m or 1h");
+        return;
+      }
+      *out = m;
+    };
+    duration("group_wait", &cfg->group_wait);
+    duration("channel_alert_after", &cfg->channel_alert_after);
+    if (auto a = n.String("admin_contact")) cfg->admin_contact = *a;
+    n.Finish();
+  }
   top.Finish();
 
   if (diags->error_count() > errors_before) return nullptr;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/diagnostic.h"
 #include "base/status.h"
 
@@ -79,6 +80,13 @@ struct DaemonConfig {
   std::string templates_dir;                // absolute path
   std::string holidays_file;                // absolute path
   std::vector<ChannelConfig> channels;
+  // notify.group_wait: how long intents for one recipient and message kind
+  // gather into one digest (critical ones never wait).
+  Millis group_wait{std::chrono::minutes(2)};
+  // notify.admin_contact: the contact told when a channel keeps failing for
+  // notify.channel_alert_after (through another of their channels).
+  std::string admin_contact;
+  Millis channel_alert_after{std::chrono::minutes(30)};
 };
 
 // Reads and validates `path`. Every problem (unknown key, wrong type, missing

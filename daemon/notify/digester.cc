@@ -137,6 +137,7 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
     commit.outcome = silenced_by.empty()
                          ? "suppressed: every item was resolved or acknowledged before sending"
                          : "suppressed: " + silenced_by;
+    if (deps_.on_suppressed) deps_.on_suppressed(silenced_by.empty() ? "resolved" : "silenced");
     return deps_.store->CommitDigest(commit, now);
   }
   for (size_t i = 0; i < items.size(); ++i) items[i]["last"] = i + 1 == items.size();

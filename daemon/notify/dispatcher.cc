@@ -155,8 +155,8 @@ void Dispatcher::Complete(const store::OutboxRow& row, const SendResult& r) {
     case SendResult::Kind::kRetrySoon:
     case SendResult::Kind::kChannelBroken:
       NoteHealth(row.channel, false, r.detail, now);
-      if (row.attempts + 1 >= options_.max_attempts) {
-        st = store_.MarkDead(row.id, r.detail, now);
+      if (now - row.created_at >= options_.max_retry_age) {
+        st = store_.MarkDead(row.id, "gave up after retrying for days: " + r.detail, now);
       } else {
         st = store_.MarkRetry(row.id, r.detail, now + Backoff(row.attempts, row.id));
       }
@@ -164,6 +164,12 @@ void Dispatcher::Complete(const store::OutboxRow& row, const SendResult& r) {
     case SendResult::Kind::kMessageRejected:
       st = store_.MarkDead(row.id, r.detail, now);
       break;
+  }
+  if (on_outcome_) {
+    const bool dead = r.kind == SendResult::Kind::kMessageRejected ||
+                      (r.kind != SendResult::Kind::kSent && r.kind != SendResult::Kind::kRetryAfter &&
+                       now - row.created_at >= options_.max_retry_age);
+    on_outcome_(row.channel, r.kind == SendResult::Kind::kSent ? "sent" : dead ? "dead" : "retry");
   }
   (void)st;  // a failed bookkeeping write leaves the row 'sending': recovered later
 }

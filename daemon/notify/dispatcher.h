@@ -27,7 +27,13 @@ struct DispatchOptions {
   int batch_limit = 200;
   Millis first_backoff{std::chrono::seconds(30)};
   Millis max_backoff{std::chrono::hours(1)};
-  int max_attempts = 12;  // then dead letter
+  // Status queries of an interrupted SMS before it is resent anyway.
+  int max_attempts = 12;
+  // Transient and channel-wide failures are retried (backoff capped at
+  // max_backoff) until the message is this old, then dead-lettered: a
+  // broken account or robot is the administrator's to fix (they are
+  // alerted), and the message must still go out once it is fixed.
+  Millis max_retry_age{std::chrono::hours(72)};
   // A row 'sending' for longer than this without an answer was interrupted
   // (a crash, a lost reply): it is recovered, after asking the provider
   // where that is possible. Longer than any channel's request timeout.
@@ -64,6 +70,8 @@ class Dispatcher {
   // Called once per failing spell when a channel has failed for longer than
   // alert_after; app tells the administrator through another channel.
   void OnChannelTrouble(std::function<void(const ChannelTrouble&)> f) { on_trouble_ = std::move(f); }
+  // Called for every recorded answer: (channel, "sent" | "retry" | "dead").
+  void OnOutcome(std::function<void(const std::string&, const char*)> f) { on_outcome_ = std::move(f); }
   const std::map<std::string, ChannelHealth>& health() const { return health_; }
 
   // Recovers interrupted rows (at start and every sending_timeout while any
@@ -89,6 +97,7 @@ class Dispatcher {
   std::optional<SystemTime> next_recover_at_;  // unset: recover on the next tick
   std::map<std::string, ChannelHealth> health_;
   std::function<void(const ChannelTrouble&)> on_trouble_;
+  std::function<void(const std::string&, const char*)> on_outcome_;
 };
 
 }  // namespace duban::notify

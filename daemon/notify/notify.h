@@ -89,6 +89,8 @@ struct DigestDeps {
   std::string default_channel;                        // when a contact names none configured
   // True when `unit` is `root` or below it (silences by unit subtree).
   std::function<bool(const std::string& unit, const std::string& root)> is_under;
+  // Told of every digest that sends nothing, with the reason (metrics).
+  std::function<void(const std::string& reason)> on_suppressed;
 };
 
 class Digester {

@@ -187,7 +187,8 @@ CREATE TABLE outbox_items (
   outbox_id INTEGER NOT NULL REFERENCES outbox(id),
   PRIMARY KEY (item_id, outbox_id)
 ) WITHOUT ROWID;
-INSERT INTO outbox_items(outbox_id, item_id)
+-- A digest may name one item twice (two steps of it in one message).
+INSERT OR IGNORE INTO outbox_items(outbox_id, item_id)
   SELECT o.id, CAST(j.value AS INTEGER)
   FROM outbox o, json_each('[' || o.items || ']') j
   WHERE o.items != '';

@@ -142,3 +142,33 @@ TEST(ConfigTest, ResolveSecretReadsFileEnvAndCredential) {
 
 }  // namespace
 }  // namespace duban::config
+
+namespace duban::config {
+namespace {
+
+TEST(NotifyConfigTest, DurationsAndTheAdminContactAreRead) {
+  Diagnostics diags;
+  auto cfg = LoadConfigText(
+      "server: {listen: 127.0.0.1:0}\ndatabase: {path: x.db}\ncampaigns: [c.yaml]\n"
+      "templates_dir: t\nholidays: h.csv\n"
+      "notify: {group_wait: 90s, admin_contact: jiafeng-office, channel_alert_after: 1h}\n",
+      "/tmp/duban.yaml", &diags);
+  ASSERT_NE(cfg, nullptr) << diags.ToString();
+  EXPECT_EQ(cfg->group_wait, std::chrono::seconds(90));
+  EXPECT_EQ(cfg->channel_alert_after, std::chrono::hours(1));
+  EXPECT_EQ(cfg->admin_contact, "jiafeng-office");
+}
+
+TEST(NotifyConfigTest, ABadDurationIsNamedWithItsLine) {
+  Diagnostics diags;
+  auto cfg = LoadConfigText(
+      "server: {listen: 127.0.0.1:0}\ndatabase: {path: x.db}\ncampaigns: [c.yaml]\n"
+      "templates_dir: t\nholidays: h.csv\nnotify:\n  group_wait: soon\n",
+      "/tmp/duban.yaml", &diags);
+  EXPECT_EQ(cfg, nullptr);
+  EXPECT_NE(diags.ToString().find("duban.yaml:7"), std::string::npos) << diags.ToString();
+  EXPECT_NE(diags.ToString().find("invalid duration 'soon'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace duban::config

@@ -1,5 +1,6 @@
 #include "store/migrations.h"
 
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
 #include "store/sqlite_store.h"
@@ -93,6 +94,32 @@ TEST(StoreTest, MetaRoundTripsAndPingWorks) {
   ASSERT_OK((*s)->SetMeta("k", "v1"));
   ASSERT_OK((*s)->SetMeta("k", "v2"));
   EXPECT_EQ(**(*s)->GetMeta("k"), "v2");
+}
+
+}  // namespace
+}  // namespace duban::store
+
+namespace duban::store {
+namespace {
+
+// A release-2 database with messages naming items (one of them twice) gets
+// its delivery receipts on upgrade.
+TEST(MigrationsTest, UpgradeToThreeIndexesExistingMessagesByItem) {
+  testing::TempDir dir;
+  const std::string path = dir.File("v2.db");
+  {
+    std::vector<Migration> v2(Migrations().begin(), Migrations().begin() + 2);
+    ASSERT_OK(OpenSqliteWithMigrationsForTest({path}, v2, kT0));
+    // Written as release 2 wrote it: item ids in a text column.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec(
+        "INSERT INTO outbox(idempotency_key, created_at, channel, recipient, binding, campaign, "
+        "body, items, next_attempt_at) VALUES('m1', 0, 'sms', 'p', 'b', 'c', 'x', '5,5,6', 0)");
+  }
+  auto s = OpenSqlite({path}, kT0);
+  ASSERT_OK(s);
+  EXPECT_EQ((*s)->OutboxForItem(5)->size(), 1u);
+  EXPECT_EQ((*s)->OutboxForItem(6)->size(), 1u);
 }
 
 }  // namespace
