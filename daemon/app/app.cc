@@ -27,6 +27,10 @@ struct App::Impl {
   const Clock* clock = nullptr;
   SteadyTime started_steady;
   std::shared_ptr<const config::DaemonConfig> config;
+  // The configuration the runner (engine, channels, digests) was built
+  // from. It holds a raw pointer into it, so a reload must not free it;
+  // campaign, channel and notify changes take effect after a restart.
+  std::shared_ptr<const config::DaemonConfig> runner_config;
   Metrics metrics;
   std::unique_ptr<store::Store> store;
   runtime::Loop loop;
@@ -127,7 +131,8 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
     return Status::InvalidArgument(fmt::format("the campaigns have {} error(s):\n{}",
                                                diags.error_count(), diags.ToString()));
   }
-  RunnerDeps rdeps{impl->config.get(), impl->store.get(), impl->clock, impl->log.get(),
+  impl->runner_config = impl->config;
+  RunnerDeps rdeps{impl->runner_config.get(), impl->store.get(), impl->clock, impl->log.get(),
                    &impl->loaded, nullptr, &impl->metrics};
   Impl* loop_owner = impl.get();
   auto runner = Runner::Create(rdeps, [loop_owner](std::function<void()> fn) {
@@ -169,9 +174,30 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
                                              : spdlog::level::info,
              "{}", text);
   };
+  const std::string key_for_links = deps.link_key;
   auto http = api::HttpServer::Create(aopts, std::move(deps));
   if (!http.ok()) return http.status();
   impl->http = std::move(*http);
+  // Reminders carry one-tap links: a report link for an owed report, an
+  // acknowledge link for anything else not yet acknowledged. A link lives
+  // three days past the item's deadline (or past now, for overdue ones).
+  impl->runner->SetLinkMaker([raw, key_for_links, url = impl->http->public_url()](
+                                 const store::Item& item, const model::Contact& contact) {
+    api::LinkGrant g;
+    g.item = item.id;
+    g.contact = contact.id;
+    g.state = item.state;
+    bool report = false;
+    for (const auto& spec : raw->loaded.campaigns) {
+      if (spec->id == item.campaign && spec->FindObligation(item.kind) != nullptr) report = true;
+    }
+    if (!report && item.acknowledged_at) return std::string();
+    g.action = report ? api::LinkAction::kReport : api::LinkAction::kAck;
+    const SystemTime base = std::max(item.due_at.value_or(raw->clock->Now()), raw->clock->Now());
+    g.expires_at = base + std::chrono::hours(72);
+    auto link = api::MintActionLink(g, key_for_links, url);
+    return link.ok() ? *link : std::string();
+  });
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
 
@@ -269,6 +295,8 @@ void App::Impl::Reload() {
       n.database_path != config->database_path) {
     log->warn("server.listen and database.path changes take effect after a restart");
   }
+  log->info("campaigns, channels and notify settings in effect are those the daemon started "
+            "with; restart to apply changes to them");
   if (!options.log_level) SetLevel(*log, n.log_level);
   config = *next;
   log->info("configuration reloaded");

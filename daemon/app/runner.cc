@@ -52,6 +52,7 @@ struct Runner::Impl {
   std::unique_ptr<notify::Digester> digester;
   std::unique_ptr<notify::Dispatcher> dispatcher;
   std::optional<SystemTime> gauges_at;  // last refresh of the outbox gauges
+  std::function<std::string(const store::Item&, const model::Contact&)> link_maker;
 
   void AlertAdmin(const notify::ChannelTrouble& t);
   void UpdateGauges(SystemTime now);
@@ -141,6 +142,11 @@ Runner::Runner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Runner::~Runner() = default;
 engine::Engine& Runner::engine() { return *impl_->engine; }
 
+void Runner::SetLinkMaker(
+    std::function<std::string(const store::Item&, const model::Contact&)> maker) {
+  impl_->link_maker = std::move(maker);
+}
+
 Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps,
                                                std::function<void(std::function<void()>)> post) {
   auto impl = std::make_unique<Impl>();
@@ -193,6 +199,9 @@ Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps,
     const model::Contact* c = raw->engine->directory().FindContact(id);
     if (c == nullptr) return std::nullopt;
     return *c;
+  };
+  ddeps.link_for = [raw](const store::Item& item, const model::Contact& contact) {
+    return raw->link_maker ? raw->link_maker(item, contact) : std::string();
   };
   ddeps.is_under = [raw](const std::string& unit, const std::string& root) {
     return raw->engine->directory().IsUnder(unit, root);

@@ -69,6 +69,10 @@ class Runner {
   // The earliest moment anything needs doing.
   Result<std::optional<SystemTime>> NextWake();
   engine::Engine& engine();
+  // Sets how reminders get one-tap action links (app, once the HTTP server
+  // knows its public address). Until then messages carry none.
+  void SetLinkMaker(
+      std::function<std::string(const store::Item& item, const model::Contact& contact)> maker);
 
  private:
   struct Impl;

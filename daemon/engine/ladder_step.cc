@@ -105,6 +105,11 @@ Result<std::string> Engine::Impl::RunLadderStep(const Campaign& c, const store::
   facts["level"] = std::string(workflow::EscalationLevelName(step->level));
   facts["missed_running"] = missed_run;
   facts["repeat"] = ref.repeat;
+  // For notify's send-time re-check: an acknowledgement drops reminders
+  // before the deadline (not escalations), and a message about a state the
+  // item has since left is not sent.
+  facts["pre_due"] = IsPreDue(step->after);
+  facts["epoch"] = it.sla_epoch;
   const workflow::TemplateBinding& binding =
       c.spec->templates[static_cast<size_t>(step->template_binding)];
   const bool critical = step->severity == workflow::Severity::kCritical;

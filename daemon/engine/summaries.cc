@@ -64,13 +64,26 @@ Result<std::string> Engine::Impl::RunSummary(const Campaign& c, const StepRef& r
     nt.fire_at = *next;
     batch.new_timers.push_back(std::move(nt));
   }
-  // A summary that comes days late (daemon down) still summarises the
+  // The period runs from the previous occurrence to this one, so periods
+  // tile with no gap; the first one looks back as far as the next one is
+  // ahead. A summary that comes days late (daemon down) still covers the
   // period up to its date, not up to now.
+  auto previous = [&](SystemTime before) -> std::optional<SystemTime> {
+    std::optional<SystemTime> found;
+    SystemTime t = before - std::chrono::hours(24 * 62);
+    for (int i = 0; i < 500; ++i) {
+      auto n = c.time->NextOf(sm->schedule, sm->window, sm->day_off_policy, t);
+      if (!n || *n >= before) break;
+      found = n;
+      t = *n;
+    }
+    return found;
+  };
   const Millis len = next ? std::chrono::duration_cast<Millis>(*next - *due)
                           : Millis(std::chrono::hours(24 * 30));
   const SystemTime to = *due;
-  const SystemTime from = to - len;
-  const SystemTime prev_from = from - len;
+  const SystemTime from = previous(to).value_or(to - len);
+  const SystemTime prev_from = previous(from).value_or(from - (to - from));
 
   std::vector<std::string> report_kinds;
   for (const auto& ob : c.spec->obligations) report_kinds.push_back(ob.id);
@@ -143,9 +156,10 @@ Result<std::string> Engine::Impl::RunSummary(const Campaign& c, const StepRef& r
     f["reports_missing"] = a.reports.missing;
     const int rate = OnTimeRate(a.reports);
     const int rate_prev = OnTimeRate(a.reports_prev);
+    f["has_rate"] = rate >= 0;
     if (rate >= 0) f["on_time_rate"] = rate;
     if (rate_prev >= 0) f["on_time_rate_prev"] = rate_prev;
-    f["on_time_trend"] = Trend(rate, rate_prev);
+    if (std::string trend = Trend(rate, rate_prev); !trend.empty()) f["on_time_trend"] = trend;
     f["items_open"] = a.items.open;
     f["items_overdue"] = a.items.overdue;
     f["items_resolved"] = a.items.resolved;

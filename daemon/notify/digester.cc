@@ -77,8 +77,9 @@ const store::Silence* Digester::SilenceFor(const std::string& unit, const std::s
   return nullptr;
 }
 
-// One digest: pick the channel, re-check items and silences, render, defer
-// for quiet hours.
+// One digest: pick the channel, re-check items (resolved, moved on, or
+// acknowledged before the deadline) and silences, render, defer for quiet
+// hours.
 Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime now) {
   store::DigestCommit commit;
   for (const auto& in : group) commit.consumed.push_back(in.id);
@@ -111,14 +112,29 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
   bool bypass = false;
   std::string silenced_by;
   for (const auto& in : group) {
+    std::optional<store::Item> current;
     if (in.item_id != 0) {
       auto item = deps_.store->GetItem(in.item_id);
       if (!item.ok()) return item.status();
-      // Resolved or acknowledged since the intent was made: drop it.
-      if (!item->has_value() || !(*item)->open() || (*item)->acknowledged_at) continue;
+      if (!item->has_value() || !(*item)->open()) continue;  // resolved meanwhile
+      current = std::move(**item);
     }
     nlohmann::json p = nlohmann::json::parse(in.payload, nullptr, false);
     if (p.is_discarded() || !p.is_object()) p = nlohmann::json::object();
+    if (current) {
+      // The item moved to another state since: this message is about the
+      // old one (a transfer acknowledged at 08:30 is not "overdue" at 09:00).
+      if (p.contains("epoch") && p["epoch"] != current->sla_epoch) continue;
+      // Acknowledged: reminders before the deadline stop; escalation goes on
+      // until the item is resolved (DESIGN: only resolution stops it). An
+      // intent without the flag (older) is treated as a reminder.
+      if (current->acknowledged_at && p.value("pre_due", true)) continue;
+    }
+    if (current && deps_.link_for) {
+      // Made at send time, bound to the item's state now: a link in a
+      // message about a report already made would only say "已处理".
+      if (std::string link = deps_.link_for(*current, *contact); !link.empty()) p["link"] = link;
+    }
     // Silences (set by an office, audited) drop matching items; critical
     // messages are never silenced.
     if (in.severity != "critical") {

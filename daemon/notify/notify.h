@@ -3,8 +3,9 @@
 //   intents ──Digester──▶ outbox rows ──Dispatcher──▶ channels
 //
 // The Digester groups open intents per (recipient, template binding) once the
-// group's window (group_wait) has closed, re-checks each item (resolved or
-// acknowledged items drop out; an empty digest is recorded as suppressed),
+// group's window (group_wait) has closed, re-checks each item (resolved,
+// moved to another state, or acknowledged before its deadline: those drop
+// out; an empty digest is recorded as suppressed),
 // picks the recipient's channel, drops items under an active silence,
 // renders the template for the channel's family and applies quiet hours,
 // then commits the outbox rows and the
@@ -89,6 +90,9 @@ struct DigestDeps {
   std::string default_channel;                        // when a contact names none configured
   // True when `unit` is `root` or below it (silences by unit subtree).
   std::function<bool(const std::string& unit, const std::string& root)> is_under;
+  // A one-tap action link for `contact` about `item` ("" when none applies);
+  // app builds it from the API's signing key and public address.
+  std::function<std::string(const store::Item& item, const model::Contact& contact)> link_for;
   // Told of every digest that sends nothing, with the reason (metrics).
   std::function<void(const std::string& reason)> on_suppressed;
 };
