@@ -103,7 +103,7 @@ TEST(ExamplesTest, SpringExampleShowsWhatTheDocsSayItShows) {
            "2024-05-10 14:02 周五  [sms] → 徐长青（jf-wozhuang-head）  ⚠ warning",
            "2024-05-17 14:02 周五  [town-robot] → 嘉峰镇自建房整治工作群（jiafeng-group）  ⚠ warning",
            "2024-05-17 14:02 周五  [sms] → 王建国（qinshui-task-force）  ⚠ warning",
-           "**卧庄村**：已连续2周未按时报送",
+           "**卧庄村**：已连续2周以上未按时报送",
            // The monthly dispatch reminder and the 月度调度通报 with its laggards.
            "2024-05-19 09:02 周日  [sms] → 徐静（jf-wozhuang-liaison）",
            "落后单位：磨掌村（迟报1次）。",
