@@ -78,10 +78,9 @@ bool Engine::InScope(const Actor& actor, const store::Item& item) const {
   if (actor.admin()) return true;
   if (actor.unit.empty()) return false;
   const Directory& d = *directory_;
-  if (d.IsUnder(item.owner_unit, actor.unit)) {
-    // Departments and agencies see items sent to them, not their parent's.
-    return actor.auth_role != "department" && actor.auth_role != "agency";
-  }
+  // A unit sees what it or its subtree owns (a department: its own items,
+  // such as inspection findings), and what was sent to it.
+  if (d.IsUnder(item.owner_unit, actor.unit)) return true;
   return !item.department_unit.empty() && d.IsUnder(item.department_unit, actor.unit);
 }
 

@@ -31,7 +31,9 @@ Result<store::Item> Engine::Submit(const Submission& s, SystemTime now) {
   const Actor& a = s.actor;
   const bool may = a.admin() || (!a.unit.empty() && directory_->IsUnder(s.unit, a.unit) &&
                                  (!a.contact_role.empty() || a.auth_role == "liaison" ||
-                                  a.auth_role == "office" || a.auth_role == "supervisor"));
+                                  a.auth_role == "office" || a.auth_role == "supervisor" ||
+                                  // departments owe the weekly report too
+                                  a.auth_role == "department"));
   if (!may) {
     return Status::PermissionDenied(
         fmt::format("you may not report for {}", s.unit));

@@ -242,8 +242,13 @@ Result<int64_t> SqliteStore::InsertSilence(const Silence& s, const AuditEntry& a
     add.bind(8, static_cast<int64_t>(ToUnixMillis(s.created_at)));
     add.exec();
     const int64_t id = db_->getLastInsertRowid();
+    // The record names the silence it created, whatever else it says.
     AuditEntry a = audit;
-    if (a.payload == "{}" || a.payload.empty()) a.payload = fmt::format("{{\"silence_id\":{}}}", id);
+    if (a.payload.empty() || a.payload == "{}") {
+      a.payload = fmt::format("{{\"silence_id\":{}}}", id);
+    } else if (a.payload.front() == '{') {
+      a.payload = fmt::format("{{\"silence_id\":{},{}", id, a.payload.substr(1));
+    }
     AppendAuditInTx(a);
     txn.commit();
     return id;

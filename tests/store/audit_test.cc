@@ -172,3 +172,29 @@ TEST_F(AuditTest, SilencesExpireAndCancel) {
 
 }  // namespace
 }  // namespace duban::store
+
+namespace duban::store {
+namespace {
+
+TEST_F(AuditTest, ASilenceRecordNamesTheSilenceItCreated) {
+  Silence s;
+  s.kind = "weekly_report_reminder";
+  s.starts_at = kT0;
+  s.expires_at = kT0 + std::chrono::hours(1);
+  s.reason = "x";
+  s.created_by = "cli";
+  s.created_at = kT0;
+  AuditEntry a = Entry("silence.create");
+  a.payload = R"({"kind":"weekly_report_reminder"})";
+  auto id = store_->InsertSilence(s, a);
+  ASSERT_OK(id);
+  auto all = store_->AuditAfter(5, 10);
+  ASSERT_OK(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].payload,
+            "{\"silence_id\":" + std::to_string(*id) + ",\"kind\":\"weekly_report_reminder\"}");
+  EXPECT_TRUE(Verify().ok());
+}
+
+}  // namespace
+}  // namespace duban::store
