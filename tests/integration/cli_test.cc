@@ -1,7 +1,9 @@
 // The real `duban` binary as an administrator runs it.
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <string>
@@ -72,6 +74,53 @@ TEST(CliTest, VersionAndUnknownCommand) {
   EXPECT_EQ(v.output, "duban " DUBAN_VERSION "\n");
   CliRun bad = Duban("frobnicate");
   EXPECT_NE(bad.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace duban
+
+namespace duban {
+namespace {
+
+// The audit log from the command line: an import is recorded, verify passes,
+// export writes JSONL, and an edit behind duban's back is named by record.
+TEST(CliTest, AuditVerifyPassesOnARealLogAndNamesTheRecordSomeoneEdited) {
+  testing::TempDir dir;
+  const std::string config = dir.Write(
+      "duban.yaml",
+      "server:\n  listen: 127.0.0.1:0\n"
+      "database:\n  path: " + dir.File("duban.db") + "\n"
+      "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
+      "templates_dir: " + testing::SourcePath("templates") + "\n"
+      "holidays: " + testing::SourcePath("config/calendars/cn-holidays.csv") + "\n"
+      "channels:\n  - {name: sms, type: console, family: sms}\n"
+      "  - {name: town-robot, type: console, family: markdown}\n");
+  for (const char* what : {"units", "contacts", "houses"}) {
+    CliRun r = Duban(std::string("import ") + what + " " +
+                     testing::SourcePath(std::string("config/demo/") + what + ".csv") +
+                     " --config " + config);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  CliRun ok = Duban("audit verify --config " + config);
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("审计日志完整"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find(": 3 条记录"), std::string::npos) << ok.output;
+
+  CliRun exported = Duban("audit export --config " + config + " -o " + dir.File("audit.jsonl"));
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  const std::string jsonl = testing::ReadFileOrDie(dir.File("audit.jsonl"));
+  EXPECT_EQ(std::count(jsonl.begin(), jsonl.end(), '\n'), 3);
+  EXPECT_NE(jsonl.find("\"action\":\"import.contacts\""), std::string::npos) << jsonl;
+
+  // Someone changes what the second import recorded.
+  {
+    SQLite::Database db(dir.File("duban.db"), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE audit_log SET payload = replace(payload, '\"rejected\":0', '\"rejected\":9') "
+            "WHERE seq = 2");
+  }
+  CliRun bad = Duban("audit verify --config " + config);
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("第一条不符的记录: 2"), std::string::npos) << bad.output;
 }
 
 }  // namespace
