@@ -43,6 +43,25 @@ std::optional<StepRef> ParseStep(const std::string& step) {
   return std::nullopt;
 }
 
+const std::set<std::string>& MessageFields() {
+  static const std::set<std::string> kFields = {
+      // Facts of an item (ladder_step.cc)
+      "campaign", "item_id", "unit", "unit_id", "title", "period", "due", "overdue_hours",
+      "overdue", "reopened", "reentries",
+      // a ladder step
+      "step", "level", "missed_running", "repeat", "pre_due", "epoch",
+      // milestones (milestones.cc)
+      "milestone", "open_count", "open_total", "days_left",
+      // summaries (summaries.cc)
+      "period_from", "period_to", "reports_due", "reports_on_time", "reports_late",
+      "reports_missing", "has_rate", "on_time_rate", "on_time_rate_prev", "on_time_trend",
+      "items_open", "items_overdue", "items_resolved", "items_resolved_prev", "laggards",
+      "laggards_text",
+      // the digest (notify/digester.cc)
+      "items", "count", "more", "recipient", "last", "link"};
+  return kFields;
+}
+
 std::string MilestoneStep(const std::string& milestone, const std::string& period,
                           const std::string& step, int repeat) {
   return fmt::format("k/{}/{}/{}/r{}", milestone, period, step, repeat);

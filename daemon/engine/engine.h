@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,14 @@ struct Submission {
   workflow::FieldValues fields;
   Actor actor;
 };
+
+// Every field a message context can hold: the facts the engine writes into
+// intents (items, ladders, milestones, summaries) and what notify adds when
+// it builds a digest (items, count, more, recipient, last, link). `duban
+// check` reports a template that uses anything else: it would render empty.
+// Keep in step with Facts(), the ladder, milestone and summary steps, and
+// the digester.
+const std::set<std::string>& MessageFields();
 
 class Engine {
  public:

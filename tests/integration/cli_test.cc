@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "testing/paths.h"
@@ -121,6 +122,35 @@ TEST(CliTest, AuditVerifyPassesOnARealLogAndNamesTheRecordSomeoneEdited) {
   CliRun bad = Duban("audit verify --config " + config);
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_NE(bad.output.find("第一条不符的记录: 2"), std::string::npos) << bad.output;
+}
+
+}  // namespace
+}  // namespace duban
+
+namespace duban {
+namespace {
+
+TEST(CliTest, CheckRefusesATemplateVariableNoMessageHas) {
+  testing::TempDir dir;
+  const std::string tpl = dir.File("templates");
+  std::filesystem::create_directories(tpl);
+  for (const auto& e : std::filesystem::directory_iterator(testing::SourcePath("templates"))) {
+    std::filesystem::copy_file(e.path(), tpl + "/" + e.path().filename().string());
+  }
+  dir.Write("templates/weekly_report_reminder.sms.mustache", "{{recipient.name}}：{{untt}}请报送。");
+  const std::string config = dir.Write(
+      "duban.yaml",
+      "server:\n  listen: 127.0.0.1:0\n"
+      "database:\n  path: " + dir.File("duban.db") + "\n"
+      "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
+      "templates_dir: " + tpl + "\n"
+      "holidays: " + testing::SourcePath("config/calendars/cn-holidays.csv") + "\n"
+      "channels:\n  - {name: sms, type: console, family: sms}\n");
+  CliRun r = Duban("check --config " + config);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("weekly_report_reminder.sms.mustache: error: {{untt}} is not a field"),
+            std::string::npos)
+      << r.output;
 }
 
 }  // namespace
