@@ -43,6 +43,10 @@ std::string SummaryStep(const std::string& summary, const std::string& period);
 std::string ObligationItemKey(const std::string& campaign, const std::string& obligation,
                               const std::string& period, const std::string& unit);
 
+// Field values as the JSON object stored in an item's data and in audit
+// payloads.
+nlohmann::json ValuesToJson(const workflow::FieldValues& values);
+
 struct Engine::Impl {
   Options options;
   store::Store& store;

@@ -36,14 +36,6 @@ std::string JoinErrors(const std::vector<workflow::FieldError>& errors) {
   return msg;
 }
 
-nlohmann::json ValuesToJson(const workflow::FieldValues& values) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, v] : values) {
-    std::visit([&](const auto& x) { j[name] = x; }, v);
-  }
-  return j;
-}
-
 // Item data as field values; keys that are not scalars (bookkeeping
 // objects) are left out.
 workflow::FieldValues JsonToValues(const nlohmann::json& j) {
@@ -58,6 +50,14 @@ workflow::FieldValues JsonToValues(const nlohmann::json& j) {
 }
 
 }  // namespace
+
+nlohmann::json ValuesToJson(const workflow::FieldValues& values) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, v] : values) {
+    std::visit([&](const auto& x) { j[name] = x; }, v);
+  }
+  return j;
+}
 
 bool Engine::Impl::MayAct(const std::vector<workflow::RolePath>& by, const std::string& owner,
                           const std::string& department, const Actor& actor) const {

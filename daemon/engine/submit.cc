@@ -4,18 +4,6 @@
 #include "engine/engine_impl.h"
 
 namespace duban::engine {
-namespace {
-
-nlohmann::json ToJson(const workflow::FieldValues& values) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, v] : values) {
-    std::visit([&](const auto& x) { j[name] = x; }, v);
-  }
-  return j;
-}
-
-}  // namespace
-
 Result<store::Item> Engine::Submit(const Submission& s, SystemTime now) {
   const Campaign* c = impl_->Find(s.campaign);
   if (c == nullptr) return Status::NotFound("no such campaign", s.campaign);
@@ -44,7 +32,7 @@ Result<store::Item> Engine::Submit(const Submission& s, SystemTime now) {
     for (const auto& e : errors) msg += fmt::format("{}{}: {}", msg.empty() ? "" : "\n", e.field, e.message);
     return Status::InvalidArgument(msg);
   }
-  nlohmann::json data = ToJson(s.fields);
+  nlohmann::json data = ValuesToJson(s.fields);
   const store::Item& it = **item;
   // "每周五上午12时前": a report at exactly the due instant is late unless the
   // campaign says due_inclusive.
@@ -64,7 +52,7 @@ Result<store::Item> Engine::Submit(const Submission& s, SystemTime now) {
                                  {"unit", s.unit},
                                  {"period", s.period},
                                  {"late", late},
-                                 {"fields", ToJson(s.fields)}}
+                                 {"fields", ValuesToJson(s.fields)}}
                       .dump();
   DUBAN_RETURN_IF_ERROR(impl_->store.ResolveItem(it.id, "submitted", data.dump(), now, audit));
   auto after = impl_->store.GetItem(it.id);
