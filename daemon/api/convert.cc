@@ -61,6 +61,18 @@ nlohmann::json FieldValuesToJson(const workflow::FieldValues& values) {
 
 std::string TimeText(SystemTime t) { return FormatUtc(t); }
 
+Result<std::optional<SystemTime>> ParseTimeParam(const std::string& name, const std::string& text) {
+  if (text.empty()) return std::optional<SystemTime>();
+  auto t = ParseRfc3339(text);
+  if (!t) {
+    return Status::InvalidArgument(
+        fmt::format("{}: expected an RFC 3339 time with an offset, e.g. "
+                    "2024-04-12T12:00:00+08:00; got '{}'",
+                    name, text));
+  }
+  return std::optional<SystemTime>(*t);
+}
+
 nlohmann::json ItemJson(const store::Item& it, SystemTime now) {
   nlohmann::json fields = nlohmann::json::object();
   nlohmann::json data = nlohmann::json::parse(it.data, nullptr, false);

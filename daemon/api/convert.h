@@ -24,6 +24,9 @@ nlohmann::json FieldValuesToJson(const workflow::FieldValues& values);
 
 // RFC 3339 in UTC with milliseconds: "2024-04-12T04:00:00.000Z".
 std::string TimeText(SystemTime t);
+// An optional time parameter `name` with value `text` ("" = absent):
+// kInvalidArgument "<name>: …" unless RFC 3339 with an offset.
+Result<std::optional<SystemTime>> ParseTimeParam(const std::string& name, const std::string& text);
 
 // An item as the API shows it; `now` decides "overdue". Bookkeeping keys of
 // the item's data (those starting with '_') are left out of "fields".

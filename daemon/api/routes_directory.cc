@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "api/convert.h"
 #include "api/cursor.h"
 #include "api/scope.h"
 #include "api/server_impl.h"
@@ -209,6 +210,55 @@ Reply CampaignStatus(HttpServer::Impl& s, const ApiCall& call) {
                       {"next_deadlines", next}});
 }
 
+// The laggard ranking of the caller's subtree (or `unit` under it): reports
+// due in [from, to) (default: the 28 days up to now) and what is overdue now.
+Reply CampaignLaggards(HttpServer::Impl& s, const ApiCall& call) {
+  if (auto bad = call.UnknownQuery({"unit", "from", "to", "limit"}); !bad.empty()) {
+    return Invalid(bad, "not a parameter of this endpoint");
+  }
+  const engine::Engine& engine = *s.deps.engine;
+  const engine::Directory& dir = engine.directory();
+  auto root = ScopeRoot(dir, call.actor, call.Query("unit"));
+  if (!root.ok()) return Reply::FromStatus(root.status());
+  auto from = ParseTimeParam("from", call.Query("from"));
+  if (!from.ok()) return Reply::FromStatus(from.status());
+  auto to = ParseTimeParam("to", call.Query("to"));
+  if (!to.ok()) return Reply::FromStatus(to.status());
+  const SystemTime end = to->value_or(call.now);
+  const SystemTime begin = from->value_or(end - std::chrono::hours(24 * 28));
+  if (begin >= end) return Invalid("from", "must be before 'to'");
+  auto limit = ParseLimit(call.Query("limit"));
+  if (!limit.ok()) return Reply::FromStatus(limit.status());
+  auto ranked = engine.Laggards(call.captures.at(0), *root, begin, end, call.now, *limit);
+  if (!ranked.ok()) return Reply::FromStatus(ranked.status());
+  nlohmann::json rows = nlohmann::json::array();
+  int rank = 0;
+  for (const auto& l : *ranked) {
+    const model::Unit* u = dir.FindUnit(l.unit);
+    rows.push_back({{"rank", ++rank},
+                    {"unit", l.unit},
+                    {"name", u != nullptr ? u->name : l.unit},
+                    {"score", l.score},
+                    {"missing_reports", l.missing_reports},
+                    {"late_reports", l.late_reports},
+                    {"overdue_items", l.overdue_items},
+                    {"stuck_transfers", l.stuck_transfers},
+                    {"critical_overdue", l.critical_overdue},
+                    {"long_overdue", l.long_overdue},
+                    {"overdue_points", l.overdue_points},
+                    {"why", engine::LaggardWhy(l)}});
+  }
+  return Reply::Json({{"campaign", call.captures.at(0)},
+                      {"unit", root->empty() ? nlohmann::json(nullptr) : nlohmann::json(*root)},
+                      {"from", TimeText(begin)},
+                      {"to", TimeText(end)},
+                      {"now", TimeText(call.now)},
+                      {"formula", "3 × missing_reports + 1 × late_reports + overdue_points; "
+                                  "each overdue item or stuck transfer: 2 × age (1 under 7 days, "
+                                  "2 under 30, 3 from 30) × severity (2 critical, else 1)"},
+                      {"laggards", rows}});
+}
+
 }  // namespace
 
 void RegisterDirectoryRoutes(HttpServer::Impl& s) {
@@ -220,6 +270,8 @@ void RegisterDirectoryRoutes(HttpServer::Impl& s) {
         [&s](const ApiCall& c) { return ListCampaigns(s, c); });
   s.Api("GET", "/api/v1/campaigns/([A-Za-z0-9_.-]{1,128})/status",
         "/api/v1/campaigns/{id}/status", [&s](const ApiCall& c) { return CampaignStatus(s, c); });
+  s.Api("GET", "/api/v1/campaigns/([A-Za-z0-9_.-]{1,128})/laggards",
+        "/api/v1/campaigns/{id}/laggards", [&s](const ApiCall& c) { return CampaignLaggards(s, c); });
 }
 
 }  // namespace duban::api

@@ -45,16 +45,7 @@ const workflow::WorkflowSpec* FindCampaign(const engine::Engine& e, const std::s
 }
 
 Result<std::optional<SystemTime>> TimeParam(const ApiCall& call, const std::string& name) {
-  const std::string text = call.Query(name);
-  if (text.empty()) return std::optional<SystemTime>();
-  auto t = ParseRfc3339(text);
-  if (!t) {
-    return Status::InvalidArgument(
-        fmt::format("{}: expected an RFC 3339 time with an offset, e.g. "
-                    "2024-04-12T12:00:00+08:00; got '{}'",
-                    name, text));
-  }
-  return std::optional<SystemTime>(*t);
+  return ParseTimeParam(name, call.Query(name));
 }
 
 Reply ListItems(HttpServer::Impl& s, const ApiCall& call) {

@@ -56,7 +56,7 @@ const std::set<std::string>& MessageFields() {
       "period_from", "period_to", "reports_due", "reports_on_time", "reports_late",
       "reports_missing", "has_rate", "on_time_rate", "on_time_rate_prev", "on_time_trend",
       "items_open", "items_overdue", "items_resolved", "items_resolved_prev", "laggards",
-      "laggards_text",
+      "laggards_text", "score", "missing", "late", "stuck_transfers", "why",
       // the digest (notify/digester.cc)
       "items", "count", "more", "recipient", "last", "link"};
   return kFields;

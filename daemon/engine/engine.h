@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "engine/directory.h"
+#include "engine/laggards.h"
 #include "store/records.h"
 #include "workflow/fields.h"
 
@@ -167,6 +168,13 @@ class Engine {
   bool InScope(const Actor& actor, const store::Item& item) const;
 
   Result<CampaignStatus> StatusOf(const std::string& campaign, SystemTime now) const;
+  // The laggard ranking (laggards.h) of the units strictly under `under`
+  // ("" = every unit): reports due in [from, to) as of `now`, and what is
+  // overdue with each unit at `now`. At most `limit` (0 = all). kNotFound
+  // for an unknown campaign. Reads two grouped queries.
+  Result<std::vector<LaggardScore>> Laggards(const std::string& campaign, const std::string& under,
+                                             SystemTime from, SystemTime to, SystemTime now,
+                                             int limit) const;
   std::vector<std::shared_ptr<const workflow::WorkflowSpec>> campaigns() const;
 
  private:

@@ -40,6 +40,28 @@ std::string Trend(int now, int before) {
 
 }  // namespace
 
+Result<std::vector<LaggardScore>> Engine::Laggards(const std::string& campaign,
+                                                  const std::string& under, SystemTime from,
+                                                  SystemTime to, SystemTime now, int limit) const {
+  const Campaign* c = impl_->Find(campaign);
+  if (c == nullptr) return Status::NotFound("no such campaign", campaign);
+  std::vector<std::string> report_kinds;
+  for (const auto& ob : c->spec->obligations) report_kinds.push_back(ob.id);
+  std::vector<std::string> item_kinds;
+  for (const auto& k : c->spec->item_kinds) item_kinds.push_back(k.id);
+  auto reports = impl_->store.StatsByOwner(campaign, report_kinds, from, to, now);
+  if (!reports.ok()) return reports.status();
+  auto overdue = impl_->store.OverdueByUnit(campaign, item_kinds, now);
+  if (!overdue.ok()) return overdue.status();
+  if (!under.empty()) {
+    const Directory& dir = *directory_;
+    auto outside = [&](const std::string& unit) { return unit == under || !dir.IsUnder(unit, under); };
+    std::erase_if(*reports, [&](const store::OwnerStats& s) { return outside(s.owner); });
+    std::erase_if(*overdue, [&](const store::OverdueCount& o) { return outside(o.unit); });
+  }
+  return RankLaggards(*reports, *overdue, limit);
+}
+
 std::string SummaryStep(const std::string& summary, const std::string& period) {
   return fmt::format("s/{}/{}", summary, period);
 }
@@ -96,6 +118,8 @@ Result<std::string> Engine::Impl::RunSummary(const Campaign& c, const StepRef& r
   for (auto* r : {&reports, &reports_prev, &items, &items_prev}) {
     if (!r->ok()) return r->status();
   }
+  auto overdue = store.OverdueByUnit(c.spec->id, item_kinds, to);
+  if (!overdue.ok()) return overdue.status();
 
   std::vector<model::Level> levels;
   for (auto l : sm->for_levels) levels.push_back(ToModelLevel(l));
@@ -116,7 +140,8 @@ Result<std::string> Engine::Impl::RunSummary(const Campaign& c, const StepRef& r
   };
   struct Acc {
     Totals reports, reports_prev, items, items_prev;
-    std::vector<store::OwnerStats> lag_reports, lag_items;
+    std::vector<store::OwnerStats> lag_reports;
+    std::vector<store::OverdueCount> lag_overdue;
   };
   std::map<std::string, Acc> acc;
   for (const auto& s : *reports) {
@@ -129,10 +154,12 @@ Result<std::string> Engine::Impl::RunSummary(const Campaign& c, const StepRef& r
     for (const auto& r : receivers_of(s.owner)) acc[r].reports_prev.Add(s);
   }
   for (const auto& s : *items) {
-    for (const auto& r : receivers_of(s.owner)) {
-      acc[r].items.Add(s);
-      acc[r].lag_items.push_back(s);
-    }
+    for (const auto& r : receivers_of(s.owner)) acc[r].items.Add(s);
+  }
+  // Overdue items count against the unit they are stuck with: a transfer
+  // against its department, so a department's town hears about it.
+  for (const auto& o : *overdue) {
+    for (const auto& r : receivers_of(o.unit)) acc[r].lag_overdue.push_back(o);
   }
   for (const auto& s : *items_prev) {
     for (const auto& r : receivers_of(s.owner)) acc[r].items_prev.Add(s);
@@ -166,19 +193,20 @@ Result<std::string> Engine::Impl::RunSummary(const Campaign& c, const StepRef& r
     f["items_resolved_prev"] = a.items_prev.resolved;
     nlohmann::json lag = nlohmann::json::array();
     std::string lag_text;
-    for (const auto& l : RankLaggards(a.lag_reports, a.lag_items, sm->laggards)) {
+    // One more than named, in case the receiver itself ranks.
+    const int limit = sm->laggards > 0 ? sm->laggards + 1 : 0;
+    for (const auto& l : RankLaggards(a.lag_reports, a.lag_overdue, limit)) {
       if (l.unit == unit->id) continue;  // the receiver is not its own laggard
+      if (sm->laggards > 0 && static_cast<int>(lag.size()) == sm->laggards) break;
       const model::Unit* lu = dir().FindUnit(l.unit);
       const std::string name = lu != nullptr ? lu->name : l.unit;
-      std::string why;
-      if (l.missing_reports) why += fmt::format("缺报{}次", l.missing_reports);
-      if (l.late_reports) why += fmt::format("{}迟报{}次", why.empty() ? "" : "、", l.late_reports);
-      if (l.overdue_items) why += fmt::format("{}逾期{}项", why.empty() ? "" : "、", l.overdue_items);
+      const std::string why = LaggardWhy(l);
       lag.push_back({{"unit", name},
                      {"score", l.score},
                      {"missing", l.missing_reports},
                      {"late", l.late_reports},
                      {"overdue", l.overdue_items},
+                     {"stuck_transfers", l.stuck_transfers},
                      {"why", why}});
       lag_text += fmt::format("{}{}（{}）", lag_text.empty() ? "" : "、", name, why);
     }

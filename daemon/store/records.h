@@ -174,6 +174,19 @@ struct OwnerStats {
   int64_t overdue = 0;   // open now and past due
 };
 
+// How long an item has been overdue, in calendar days: under 7, 7 to 29,
+// 30 and more. Laggard scores weigh the buckets 1, 2, 3.
+enum class OverdueAge { kUnderWeek = 0, kUnderMonth = 1, kMonthOrMore = 2 };
+
+// Overdue open items stuck with one unit, of one severity and age.
+struct OverdueCount {
+  std::string unit;      // the department for items sent to one, else the owner
+  bool transfer = false;  // sent to a department (counted against it)
+  std::string severity;  // info, warning, critical
+  OverdueAge age = OverdueAge::kUnderWeek;
+  int64_t count = 0;
+};
+
 // A filter over outbox rows (API, dashboard), newest first by id.
 struct OutboxQuery {
   std::string state;    // "" = any

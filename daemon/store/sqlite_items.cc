@@ -322,6 +322,42 @@ Result<std::vector<OwnerStats>> SqliteStore::StatsByOwner(const std::string& cam
   }
 }
 
+Result<std::vector<OverdueCount>> SqliteStore::OverdueByUnit(const std::string& campaign,
+                                                             const std::vector<std::string>& kinds,
+                                                             SystemTime now) {
+  try {
+    // items_open_due holds only open items by due time: the range
+    // due_at < now reads the overdue ones and nothing else.
+    auto& q = Prepare(
+        "SELECT CASE WHEN department_unit <> '' THEN department_unit ELSE owner_unit END AS u, "
+        "department_unit <> '' AS t, severity, "
+        "CASE WHEN :now - due_at >= :month THEN 2 WHEN :now - due_at >= :week THEN 1 ELSE 0 END "
+        "AS age, COUNT(*) "
+        "FROM items INDEXED BY items_open_due "
+        "WHERE resolved_at IS NULL AND due_at < :now AND campaign = :campaign "
+        "AND kind IN (SELECT value FROM json_each(:kinds)) "
+        "GROUP BY u, t, severity, age ORDER BY u, t, severity, age");
+    q.bind(":now", static_cast<int64_t>(ToUnixMillis(now)));
+    q.bind(":week", static_cast<int64_t>(7) * 86'400'000);
+    q.bind(":month", static_cast<int64_t>(30) * 86'400'000);
+    q.bind(":campaign", campaign);
+    q.bind(":kinds", JsonStringArray(kinds));
+    std::vector<OverdueCount> out;
+    while (q.executeStep()) {
+      OverdueCount c;
+      c.unit = q.getColumn(0).getString();
+      c.transfer = q.getColumn(1).getInt() != 0;
+      c.severity = q.getColumn(2).getString();
+      c.age = static_cast<OverdueAge>(q.getColumn(3).getInt());
+      c.count = q.getColumn(4).getInt64();
+      out.push_back(std::move(c));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "counting overdue items per unit", e.what());
+  }
+}
+
 Result<std::vector<Timer>> SqliteStore::DueTimers(SystemTime now, int limit) {
   try {
     auto& q = Prepare(

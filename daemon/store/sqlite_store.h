@@ -50,6 +50,9 @@ class SqliteStore final : public Store {
                     SystemTime expected_updated_at, const std::vector<Timer>& timers,
                     const AuditEntry& audit) override;
   Result<std::vector<Item>> ListItems(const ItemQuery& query) override;
+  Result<std::vector<OverdueCount>> OverdueByUnit(const std::string& campaign,
+                                                  const std::vector<std::string>& kinds,
+                                                  SystemTime now) override;
   Result<std::vector<OwnerStats>> StatsByOwner(const std::string& campaign,
                                                const std::vector<std::string>& kinds,
                                                SystemTime from, SystemTime to,

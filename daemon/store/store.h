@@ -134,6 +134,13 @@ class Store {
                                                        const std::vector<std::string>& kinds,
                                                        SystemTime from, SystemTime to,
                                                        SystemTime now) = 0;
+  // Open items of `kinds` in `campaign` past their due time at `now`, counted
+  // per unit they are stuck with (the department for an item sent to one,
+  // else the owner), severity and age bucket (records.h). Reads only overdue
+  // items, through the open-items index.
+  virtual Result<std::vector<OverdueCount>> OverdueByUnit(const std::string& campaign,
+                                                          const std::vector<std::string>& kinds,
+                                                          SystemTime now) = 0;
   // Items matching `query`, ascending id, at most query.limit.
   virtual Result<std::vector<Item>> ListItems(const ItemQuery& query) = 0;
   // Every audit record about an item, oldest first.

@@ -448,3 +448,60 @@ TEST_F(ApiLifecycleTest, TransferAcknowledgedByTheDepartmentThroughALink) {
 
 }  // namespace
 }  // namespace duban
+
+namespace duban {
+namespace {
+
+// The laggard ranking over the API: a transfer the market department never
+// acknowledges counts against the department, weighed by how long it is
+// overdue; each caller sees its own subtree only.
+TEST_F(ApiLifecycleTest, LaggardRankingBlamesTheDepartmentAStuckTransferWaitsOn) {
+  const json create = {{"campaign", kCampaign},
+                       {"kind", "transfer"},
+                       {"owner_unit", "jf-jiafeng"},
+                       {"department_unit", "jf-market"},
+                       {"fields", {{"problem", "沿街商铺无营业执照经营餐饮"}}}};
+  Answer a = Call("POST", "/api/v1/items", office_, create);
+  ASSERT_EQ(a.status, 201) << a.body;
+  const std::string path = std::string("/api/v1/campaigns/") + kCampaign + "/laggards";
+  a = Call("GET", path, office_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_TRUE(a.body["laggards"].empty()) << a.body;  // due in 3 working days: nobody behind
+
+  // Monday 04-08 + 3 working days = Thursday 04-11; ten days later it is
+  // 7 to 29 days overdue: 2 × 2 points.
+  clock_.Advance(std::chrono::hours(24 * 14));
+  a = Call("GET", path, office_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  ASSERT_FALSE(a.body["laggards"].empty()) << a.body;
+  const json& top = a.body["laggards"][0];
+  EXPECT_EQ(top["unit"], "jf-market");
+  EXPECT_EQ(top["name"], "嘉峰市场监管所");
+  EXPECT_EQ(top["stuck_transfers"], 1);
+  EXPECT_EQ(top["overdue_items"], 0);
+  EXPECT_EQ(top["overdue_points"], 4);
+  EXPECT_NE(top["why"].get<std::string>().find("移送逾期未办1件"), std::string::npos) << top;
+  // The village that sent it is not blamed for it (only for its own reports).
+  for (const auto& row : a.body["laggards"]) {
+    EXPECT_EQ(row["overdue_points"], row["unit"] == "jf-market" ? 4 : 0) << row;
+  }
+
+  // The county sees the same unit in its subtree; a village liaison sees
+  // nothing above its own village, and cannot ask for the town.
+  a = Call("GET", path + "?unit=jiafeng", county_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["laggards"][0]["unit"], "jf-market");
+  a = Call("GET", path, liaison_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_TRUE(a.body["laggards"].empty()) << a.body;
+  EXPECT_EQ(Call("GET", path + "?unit=jf-lizhuang", liaison_).status, 403);
+  // Mistakes are named.
+  a = Call("GET", path + "?from=yesterday", office_);
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(a.body["field"], "from") << a.body;
+  EXPECT_EQ(Call("GET", path + "?colour=red", office_).status, 422);
+  EXPECT_EQ(Call("GET", "/api/v1/campaigns/no-such/laggards", office_).status, 404);
+}
+
+}  // namespace
+}  // namespace duban

@@ -416,8 +416,9 @@ TEST_F(ItemLifecycleTest, MonthlySummaryRanksTheLaggardsOfEachSubtree) {
   EXPECT_EQ(p["on_time_rate"], 80);
   EXPECT_EQ(p["items_overdue"], 1);
   ASSERT_EQ(p["laggards"].size(), 2u);
-  EXPECT_EQ(p["laggards"][0]["unit"], "郭南村");  // 5 missing ×3 + 1 overdue ×2 = 17
-  EXPECT_EQ(p["laggards"][0]["score"], 17);
+  // 5 missing × 3, and the case 18 days overdue: 2 × 2 (7 to 29 days) = 19.
+  EXPECT_EQ(p["laggards"][0]["unit"], "郭南村");
+  EXPECT_EQ(p["laggards"][0]["score"], 19);
   EXPECT_EQ(p["laggards"][1]["unit"], "武安村");  // 15
   EXPECT_EQ(p["laggards_text"], "郭南村（缺报5次、逾期1项）、武安村（缺报5次）");
   // The county's task force gets the same picture one level up.
