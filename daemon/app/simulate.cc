@@ -18,10 +18,20 @@
 namespace duban::app {
 namespace {
 
+// One scripted event. `submit` reports for an obligation; `create`,
+// `transition` and `ack` drive an item's lifecycle, naming the item by the
+// key its `create` gave it.
 struct Event {
+  enum class Type { kSubmit, kCreate, kTransition, kAck };
+  Type type = Type::kSubmit;
   SystemTime at;
   int line = 0;
-  engine::Submission submission;
+  engine::Submission submission;   // submit
+  engine::NewItemRequest create;   // create
+  std::string item_key;            // transition, ack
+  std::string transition;          // transition
+  workflow::FieldValues input;     // transition
+  engine::Actor actor;
 };
 
 workflow::FieldValues ToFields(const nlohmann::json& j) {
@@ -34,6 +44,17 @@ workflow::FieldValues ToFields(const nlohmann::json& j) {
     else out[it.key()] = v.dump();
   }
   return out;
+}
+
+// Text member `key` of `j`; "" when absent, an error when not text or
+// absent but required.
+Result<std::string> Text(const nlohmann::json& j, const char* key, bool required) {
+  if (!j.contains(key)) {
+    if (required) return Status::InvalidArgument(fmt::format("missing \"{}\"", key));
+    return std::string();
+  }
+  if (!j[key].is_string()) return Status::InvalidArgument(fmt::format("\"{}\" must be text", key));
+  return j[key].get<std::string>();
 }
 
 Result<std::vector<Event>> ReadEvents(const std::string& path, const std::string& default_campaign) {
@@ -54,23 +75,80 @@ Result<std::vector<Event>> ReadEvents(const std::string& path, const std::string
     if (!j.contains("at") || !j["at"].is_string()) return bad("missing \"at\" (a time with an offset)");
     auto at = ParseRfc3339(j["at"].get<std::string>());
     if (!at) return bad("\"at\" is not a time with an offset such as 2024-04-12T13:00+08:00");
-    const std::string type = j.value("type", "");
-    if (type != "submit") return bad(fmt::format("unknown event type '{}'; expected submit", type));
     Event e;
     e.at = *at;
     e.line = n;
-    e.submission.campaign = j.value("campaign", default_campaign);
-    e.submission.obligation = j.value("obligation", "");
-    e.submission.unit = j.value("unit", "");
-    e.submission.period = j.value("period", "");
-    e.submission.actor.id = j.value("actor", "simulate");
-    e.submission.actor.via = "simulate";
-    e.submission.actor.auth_role = "admin";  // a scripted event speaks for the campaign
-    if (j.contains("fields") && j["fields"].is_object()) e.submission.fields = ToFields(j["fields"]);
+    e.actor.id = "simulate";
+    e.actor.via = "simulate";
+    e.actor.auth_role = "admin";  // a scripted event speaks for the campaign
+    if (auto a = Text(j, "actor", false); a.ok() && !a->empty()) e.actor.id = *a;
+    const std::string type = j.value("type", "");
+    const std::string campaign = j.value("campaign", default_campaign);
+    // Collects the first error of the fields read below.
+    Status status;
+    auto text = [&](const char* key, bool required) {
+      auto r = Text(j, key, required);
+      if (!r.ok()) {
+        if (status.ok()) status = r.status();
+        return std::string();
+      }
+      return *r;
+    };
+    workflow::FieldValues fields;
+    if (j.contains("fields")) {
+      if (!j["fields"].is_object()) return bad("\"fields\" must be an object");
+      fields = ToFields(j["fields"]);
+    }
+    if (type == "submit") {
+      e.type = Event::Type::kSubmit;
+      e.submission.campaign = campaign;
+      e.submission.obligation = text("obligation", true);
+      e.submission.unit = text("unit", true);
+      e.submission.period = text("period", true);
+      e.submission.fields = std::move(fields);
+      e.submission.actor = e.actor;
+    } else if (type == "create") {
+      e.type = Event::Type::kCreate;
+      e.create.campaign = campaign;
+      e.create.kind = text("kind", true);
+      e.create.owner_unit = text("owner", true);
+      e.create.department_unit = text("department", false);
+      e.create.key = text("key", true);
+      e.create.fields = std::move(fields);
+    } else if (type == "transition") {
+      e.type = Event::Type::kTransition;
+      e.item_key = text("item", true);
+      e.transition = text("transition", true);
+      e.input = std::move(fields);
+    } else if (type == "ack") {
+      e.type = Event::Type::kAck;
+      e.item_key = text("item", true);
+    } else {
+      return bad(fmt::format("unknown event type '{}'; expected submit, create, transition or ack",
+                             type));
+    }
+    if (!status.ok()) return bad(status.message());
     out.push_back(std::move(e));
   }
   std::stable_sort(out.begin(), out.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
   return out;
+}
+
+// Applies one event through the engine, as the API would.
+Status Apply(const Event& e, engine::Engine& engine, store::Store& store, SystemTime now) {
+  if (e.type == Event::Type::kSubmit) return engine.Submit(e.submission, now).status();
+  if (e.type == Event::Type::kCreate) return engine.CreateItem(e.create, e.actor, now).status();
+  auto item = store.FindItemByKey(e.item_key);
+  if (!item.ok()) return item.status();
+  if (!item->has_value()) {
+    return Status::NotFound(fmt::format("no item with key '{}' (create it first)", e.item_key));
+  }
+  if (e.type == Event::Type::kAck) return engine.Acknowledge((*item)->id, e.actor, now).status();
+  engine::TransitionRequest t;
+  t.item = (*item)->id;
+  t.transition = e.transition;
+  t.input = e.input;
+  return engine.Transition(t, e.actor, now).status();
 }
 
 }  // namespace
@@ -132,9 +210,9 @@ Result<SimulationResult> Simulate(const config::DaemonConfig& config,
       if (*next > clock.Now()) clock.SetNow(*next);
       while (next_event < events->size() && (*events)[next_event].at <= clock.Now()) {
         const Event& e = (*events)[next_event++];
-        auto r = (*runner)->engine().Submit(e.submission, clock.Now());
+        const Status r = Apply(e, (*runner)->engine(), **store, clock.Now());
         if (!r.ok()) {
-          log.warn("{}:{}: event not applied: {}", options.events_file, e.line, r.status().message());
+          log.warn("{}:{}: event not applied: {}", options.events_file, e.line, r.message());
         } else {
           ++result.events_applied;
         }

@@ -82,7 +82,8 @@ void AddSimulateCommand(CLI::App& cli, int* exit_code) {
   cmd->add_option("--from", args->from, "Start: a date (2024-03-25) or a time with offset")->required();
   cmd->add_option("--to", args->to, "End (exclusive)")->required();
   cmd->add_option("--events", args->events,
-                  "JSONL file of timestamped events to replay (reports submitted, ...)");
+                  "JSONL file of timestamped events to replay: submit (a report), create, "
+                  "transition and ack (an item, named by its key); see config/demo/events-2024.jsonl");
   cmd->add_option("--format", args->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

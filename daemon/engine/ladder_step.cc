@@ -43,6 +43,12 @@ nlohmann::json Engine::Impl::Facts(const Campaign& c, const store::Item& item,
     f["title"] = item.kind;
   }
   f["period"] = item.period;
+  // A transfer names the department it waits on: the reader above both
+  // must know whose delay it is.
+  if (!item.department_unit.empty()) {
+    const model::Unit* d = dir().FindUnit(item.department_unit);
+    f["department"] = d != nullptr ? d->name : item.department_unit;
+  }
   // A case back in a state it had left (failed acceptance, reopened): its
   // SLA restarted, and messages say so.
   if (auto d = nlohmann::json::parse(item.data, nullptr, false);
