@@ -88,7 +88,8 @@ TEST(ExamplesTest, SimulateSpring2024IsTheOutputOfTodaysDuban) {
 }
 
 // The example is linked from README.md and docs/escalation.md as showing the
-// weekly cycle, a late report and the two-weeks-running 通报; a regenerated
+// weekly cycle, a late report, the two-weeks-running 通报, a stuck transfer,
+// a reopened case and a missed 限期; a regenerated
 // file that stopped showing them would pass the test above and mislead.
 TEST(ExamplesTest, SpringExampleShowsWhatTheDocsSayItShows) {
   const std::string text =
@@ -106,8 +107,18 @@ TEST(ExamplesTest, SpringExampleShowsWhatTheDocsSayItShows) {
            "**卧庄村**：已连续2周以上未按时报送",
            // The monthly dispatch reminder and the 月度调度通报 with its laggards.
            "2024-05-19 09:02 周日  [sms] → 徐静（jf-wozhuang-liaison）",
-           "落后单位：磨掌村（迟报1次）。",
-           "落后单位：卧庄村（缺报2次）。",
+           "落后单位：嘉峰消防救援站（移送逾期未办1件）、磨掌村（迟报1次）。",
+           "落后单位：卧庄村（缺报2次）、郭南村（逾期1项）。",
+           // The transfer nobody signs for climbs: department, town, county.
+           "2024-04-19 09:00 周五  [sms] → 冯军（jf-fire-head）  ⚠ warning",
+           "2024-04-23 09:00 周二  [sms] → 张志强（jiafeng-supervisor）  ⚠ warning",
+           "2024-04-29 09:00 周一  [sms] → 王建国（qinshui-task-force）  ⚠ warning\n"
+           "    【嘉峰镇经营性自建房问题整改“百日攻坚”行动督办】王建国：武安村「移送问题」（编号43，移送嘉峰消防救援站）逾期10天",
+           // The case that failed acceptance says its deadline restarted.
+           "秦庄村「隐患房屋」（编号31）（重新整治，期限重新计算）将于5月24日（周五）23:59到期",
+           // A missed 限期: overdue in the morning after it (quiet hours), then 督办.
+           "2024-05-21 08:00 周二  [sms] → 李红梅（jiafeng-office）  ⚠ warning",
+           "2024-05-28 08:00 周二  [sms] → 王建国（qinshui-task-force）  ⚠ warning",
        }) {
     EXPECT_NE(text.find(expected), std::string::npos)
         << "the example no longer shows: " << expected << "\n"
