@@ -317,6 +317,48 @@ TEST_F(EscalationScenarioTest, ADeadlineInTheNationalDayHolidayCountsWorkingDays
   EXPECT_NE(Find(r, "item_overdue", "jiafeng-office").body.find("郭南村"), std::string::npos);
 }
 
+// Countdown to the end of the rectification phase (06-25): 7, 3 and 1
+// working days before (06-14, 06-20, 06-24; 06-10 is the Dragon Boat
+// holiday) at 09:30, each village head with open items hears its own count
+// and the town's leader in charge gets one list.
+TEST_F(EscalationScenarioTest, PhaseEndCountdownTellsWhatIsStillOpenPerVillage) {
+  Script s;
+  int n = 0;
+  for (const char* owner : {"jf-guonan", "jf-guonan", "jf-lizhuang"}) {
+    s.Add({{"at", "2024-06-03T10:00+08:00"},
+           {"type", "create"},
+           {"kind", "hazard_case"},
+           {"owner", owner},
+           {"key", "case-" + std::to_string(++n)},
+           {"fields", {{"house_id", "H-" + std::to_string(n)}, {"hazard_level", "general"}}}});
+  }
+  auto r = Run("2024-06-12T00:00+08:00", "2024-06-25T00:00+08:00", s);
+  std::vector<std::string> lines;
+  for (const auto& l : Lines(r)) {
+    if (l.find("milestone_countdown") != std::string::npos) lines.push_back(l);
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "06-14 09:32 sms jf-guonan-head milestone_countdown",
+                       "06-14 09:32 sms jf-lizhuang-head milestone_countdown",
+                       "06-14 09:32 sms jiafeng-supervisor milestone_countdown",
+                       "06-20 09:02 sms jf-guonan-head milestone_countdown",
+                       "06-20 09:02 sms jf-lizhuang-head milestone_countdown",
+                       "06-20 09:02 sms jiafeng-supervisor milestone_countdown",
+                       "06-20 09:32 sms jf-guonan-head milestone_countdown",
+                       "06-20 09:32 sms jf-lizhuang-head milestone_countdown",
+                       "06-20 09:32 sms jiafeng-supervisor milestone_countdown",
+                       "06-24 09:32 sms jf-guonan-head milestone_countdown",
+                       "06-24 09:32 sms jf-lizhuang-head milestone_countdown",
+                       "06-24 09:32 sms jiafeng-supervisor milestone_countdown",
+                   }));
+  const auto& first = Find(r, "milestone_countdown", "jiafeng-supervisor");
+  // "还有N个工作日" counts today and the deadline day (06-14 … 06-25: 8).
+  EXPECT_NE(first.body.find("距「集中整治阶段」截止（6月25日（周二）23:59）还有8个工作日"),
+            std::string::npos)
+      << first.body;
+  EXPECT_NE(first.body.find("郭南村2项、李庄村1项"), std::string::npos) << first.body;
+}
+
 // The daemon restarts on Wednesday night of a week with a late report, a
 // missing village and a transfer: exactly the same messages, at the same
 // times, with the same text, as a run without the restart.
