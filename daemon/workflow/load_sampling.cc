@@ -116,6 +116,8 @@ void ReadSampling(MapReader& top, LoadState& s) {
       static_cast<int>(m.Int("houses", false, 1, kMaxHouses).value_or(0));
   d.min_commercial = static_cast<int>(
       m.Int("min_commercial", false, 0, kMaxHouses).value_or(0));
+  s.spec.sampling->max_town_share = static_cast<int>(
+      m.Int("max_town_share", false, 1, 100).value_or(50));
   auto groups = m.Sequence("groups", true);
   m.Finish();
   if (!groups ||

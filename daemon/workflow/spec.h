@@ -110,6 +110,10 @@ struct SampleGroup {
 
 struct SamplingPlan {
   std::string description;
+  // At most this percentage of a unit's sample may come from one town or
+  // subdistrict while other towns still have candidates (`max_town_share`,
+  // whole percent 1-100; see docs/sampling.md).
+  int max_town_share = 50;
   std::vector<SampleGroup> groups;
   int Houses() const;
 };
