@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Quick start, command 2: install what is needed, build, and run every test:
-# once in a normal build with warnings as errors, once under ASan+UBSan.
+# Quick start, command 2: install what is needed, build, and run every test,
+# in one build with warnings as errors under ASan+UBSan.
+#
+# One build, not two: on the 2-core reference machine compiling dominates
+# (the suite itself runs in about 2 minutes under ASan), and a second,
+# optimised build pushed CI past its 20-minute budget. The sanitized build
+# checks everything the plain one did (-Werror included) and more; the
+# optimised build is what scripts/demo.sh and bench/ compile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +22,6 @@ run_suite() {
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300
 }
 
-run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # ASan+UBSan: -O1 keeps it fast enough while still catching what it catches.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DDUBAN_SANITIZE=ON

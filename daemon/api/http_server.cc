@@ -246,6 +246,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(const Options& options, D
   RegisterDirectoryRoutes(*impl);
   RegisterOutboxRoutes(*impl);
   RegisterLinkRoutes(*impl);
+  RegisterSpotCheckRoutes(*impl);
 
   if (options.port == 0) {
     impl->port = srv.bind_to_any_port(options.host);

@@ -108,5 +108,6 @@ void RegisterItemRoutes(HttpServer::Impl& s);
 void RegisterDirectoryRoutes(HttpServer::Impl& s);
 void RegisterOutboxRoutes(HttpServer::Impl& s);
 void RegisterLinkRoutes(HttpServer::Impl& s);
+void RegisterSpotCheckRoutes(HttpServer::Impl& s);
 
 }  // namespace duban::api

@@ -97,7 +97,9 @@ const model::Unit* Directory::Anchor(const workflow::RolePath& path, const std::
     case Anchor::kDepartment:
       return department.empty() ? nullptr : FindUnit(department);
     case Anchor::kAgency:
-      return nullptr;  // spot-check agencies come with the sampling issue
+      // An item links one unit: the department it was sent to, or the
+      // third-party agency that inspects it (both in department_unit).
+      return department.empty() ? nullptr : FindUnit(department);
   }
   return nullptr;
 }

@@ -30,6 +30,7 @@ class Store;
 }
 namespace duban::workflow {
 struct WorkflowSpec;
+struct ItemKind;
 }
 
 namespace duban::engine {
@@ -110,6 +111,39 @@ struct CampaignStatus {
   std::vector<Deadline> next;  // the next occurrence of each obligation and milestone
 };
 
+// Spot-check progress (issue 8) of one county (or city sampled as a whole):
+// its sampled houses, how many are inspected, how many inspections found a
+// serious hazard or a collapse risk, and the notices and control orders
+// those created, open and overdue.
+struct SpotCheckCounts {
+  int64_t sampled = 0;
+  int64_t inspected = 0;  // left the initial state
+  int64_t findings = 0;   // inspections whose result creates a notice or order
+  int64_t notices_open = 0;
+  int64_t notices_overdue = 0;
+  void Add(const SpotCheckCounts& o) {
+    sampled += o.sampled;
+    inspected += o.inspected;
+    findings += o.findings;
+    notices_open += o.notices_open;
+    notices_overdue += o.notices_overdue;
+  }
+};
+struct SpotCheckRow {
+  std::string unit;  // the county (or city sampled whole)
+  std::string name;
+  std::string city;  // its city (itself when it is one)
+  std::string city_name;
+  std::string agency;  // the third-party agency inspecting it
+  std::string group;   // the plan's group id ("group1") and title
+  std::string group_title;
+  SpotCheckCounts counts;
+};
+
+// The item kind a spot-check draw creates, one per sampled house: the kind
+// that links an agency and has a house_id field. nullptr when none.
+const workflow::ItemKind* SampledKind(const workflow::WorkflowSpec& spec);
+
 // A weekly report (or other obligation) submitted for one unit and period.
 struct Submission {
   std::string campaign;
@@ -172,6 +206,12 @@ class Engine {
   // ("" = every unit): reports due in [from, to) as of `now`, and what is
   // overdue with each unit at `now`. At most `limit` (0 = all). kNotFound
   // for an unknown campaign. Reads two grouped queries.
+  // Spot-check progress per sampled county, in unit id order. The sampled
+  // kind is the one linking an agency with a house_id field; notices are
+  // the kinds its transitions create. kNotFound for an unknown campaign,
+  // kInvalidArgument for a campaign that samples nothing.
+  Result<std::vector<SpotCheckRow>> SpotCheckProgress(const std::string& campaign,
+                                                      SystemTime now) const;
   Result<std::vector<LaggardScore>> Laggards(const std::string& campaign, const std::string& under,
                                              SystemTime from, SystemTime to, SystemTime now,
                                              int limit) const;

@@ -137,13 +137,17 @@ Result<store::Item> Engine::CreateItem(const NewItemRequest& r, const Actor& act
                                                model::LevelLabel(owner->level), kind->title,
                                                kind->id));
   }
-  if (kind->has_department) {
+  if (kind->has_department || kind->has_agency) {
+    // One linked unit per item, in department_unit: the department a
+    // transfer is sent to, or the agency that inspects a sampled house.
+    const model::Level want = kind->has_department ? model::Level::kDepartment
+                                                   : model::Level::kAgency;
     const model::Unit* dep = d.FindUnit(r.department_unit);
-    if (r.department_unit.empty() || dep == nullptr || dep->level != model::Level::kDepartment) {
+    if (r.department_unit.empty() || dep == nullptr || dep->level != want) {
       return Status::InvalidArgument(
-          fmt::format("department_unit: {} needs the department it is sent to; '{}' is not a "
-                      "department",
-                      kind->title, r.department_unit));
+          fmt::format("department_unit: {} needs the {} it is {}; '{}' is not one", kind->title,
+                      kind->has_department ? "department" : "agency",
+                      kind->has_department ? "sent to" : "assigned to", r.department_unit));
     }
   } else if (!r.department_unit.empty()) {
     return Status::InvalidArgument(
@@ -269,6 +273,66 @@ Result<store::Item> Engine::Transition(const TransitionRequest& r, const Actor& 
     after.due_at = plan->due;
     timers = std::move(plan->timers);
   }
+  // Items this step creates alongside itself (a finding's notice), checked
+  // before anything is written.
+  std::vector<store::NewItem> derived;
+  const workflow::FieldValues values_after = JsonToValues(data);
+  for (const workflow::DerivedItem& d : tr.creates) {
+    if (d.when && !workflow::Evaluate(*d.when, values_after).value_or(false)) continue;
+    const workflow::ItemKind* dk = c->spec->FindItemKind(d.kind);
+    if (dk == nullptr) continue;  // the loader rejects this
+    workflow::FieldValues fields;
+    for (const auto& [to_field, from_field] : d.copy) {
+      auto v = values_after.find(from_field);
+      if (v != values_after.end()) fields[to_field] = v->second;
+    }
+    for (const auto& [to_field, offset] : d.dates) {
+      fields[to_field] = c->time->LocalDate(c->time->Apply(offset, now));
+    }
+    const auto derived_errors = workflow::Validate(dk->create, fields);
+    if (!derived_errors.empty()) {
+      // Name the field of this step the person has to fill in.
+      std::string lines;
+      for (const auto& e : derived_errors) {
+        std::string source = e.field;
+        for (const auto& [to_field, from_field] : d.copy) {
+          if (to_field == e.field) source = from_field;
+        }
+        lines += fmt::format("{}{}: 生成「{}」需要此项 ({})", lines.empty() ? "" : "\n", source,
+                             dk->title, e.message);
+      }
+      return Status::InvalidArgument(lines);
+    }
+    store::NewItem n;
+    n.item.campaign = c->spec->id;
+    n.item.kind = dk->id;
+    n.item.key = fmt::format("{}/{}", before.key, dk->id);
+    n.item.owner_unit = before.owner_unit;
+    n.item.state = dk->states[static_cast<size_t>(dk->initial)].id;
+    const workflow::Severity dsev = dk->SeverityOf(fields);
+    n.item.severity = std::string(workflow::SeverityName(dsev));
+    const nlohmann::json ddata = ValuesToJson(fields);
+    n.item.data = ddata.dump();
+    n.item.created_at = n.item.updated_at = n.item.state_entered_at = now;
+    n.item.sla_epoch = 1;
+    auto dplan = impl_->PlanSla(*c, *dk, dk->initial, ddata, dsev, now, 1);
+    if (!dplan.ok()) return dplan.status();
+    n.item.due_at = dplan->due;
+    n.timers = std::move(dplan->timers);
+    n.audit.at = now;
+    n.audit.actor = actor.id;
+    n.audit.via = actor.via;
+    n.audit.action = "item.create";
+    n.audit.payload = nlohmann::json{{"kind", n.item.kind},
+                                     {"owner_unit", n.item.owner_unit},
+                                     {"state", n.item.state},
+                                     {"severity", n.item.severity},
+                                     {"fields", ddata},
+                                     {"derived_from", before.id},
+                                     {"transition", tr.name}}
+                          .dump();
+    derived.push_back(std::move(n));
+  }
   store::AuditEntry audit;
   audit.at = now;
   audit.actor = actor.id;
@@ -280,7 +344,7 @@ Result<store::Item> Engine::Transition(const TransitionRequest& r, const Actor& 
                                  {"input", ValuesToJson(r.input)}}
                       .dump();
   DUBAN_RETURN_IF_ERROR(
-      impl_->store.UpdateItem(after, before.state, before.updated_at, timers, audit));
+      impl_->store.UpdateItem(after, before.state, before.updated_at, timers, audit, derived));
   auto stored = impl_->store.GetItem(before.id);
   if (!stored.ok()) return stored.status();
   return **stored;

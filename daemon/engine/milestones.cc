@@ -6,6 +6,7 @@
 // every unit's history.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "engine/engine_impl.h"
@@ -106,7 +107,28 @@ Result<std::string> Engine::Impl::RunMilestoneStep(const Campaign& c, const stor
       if (owing != nullptr) open[owing->id] += n;
     }
   }
-  if (open.empty()) return std::string("not applicable: nothing open");
+  // Items linked to a department or agency at an owing level (a sampled
+  // house and the agency inspecting it) count for that unit too: its own
+  // people hear the breakdown by owner ("城关区5项、红古区3项"), those above
+  // it one line with its total.
+  std::map<std::string, std::map<std::string, int64_t>> by_link;  // link → owner → open
+  const bool link_levels =
+      std::any_of(levels.begin(), levels.end(), [](model::Level l) {
+        return l == model::Level::kAgency || l == model::Level::kDepartment;
+      });
+  if (link_levels) {
+    auto links = store.CountOpenByLink(c.spec->id, kinds);
+    if (!links.ok()) return links.status();
+    for (const auto& lc : *links) {
+      const model::Unit* l = dir().FindUnit(lc.link);
+      if (l == nullptr || std::find(levels.begin(), levels.end(), l->level) == levels.end()) {
+        continue;
+      }
+      if (!c.spec->scope.under.empty() && !dir().IsUnder(lc.owner, c.spec->scope.under)) continue;
+      by_link[lc.link][lc.owner] += lc.count;
+    }
+  }
+  if (open.empty() && by_link.empty()) return std::string("not applicable: nothing open");
 
   const workflow::TemplateBinding& binding =
       c.spec->templates[static_cast<size_t>(step->template_binding)];
@@ -114,40 +136,67 @@ Result<std::string> Engine::Impl::RunMilestoneStep(const Campaign& c, const stor
   int told = 0;
   int64_t total = 0;
   for (const auto& [unit_id, n] : open) total += n;
-  for (const auto& [unit_id, n] : open) {
+  auto facts_for = [&](const std::string& unit_id, int64_t n, int64_t of_total) {
     const model::Unit* unit = dir().FindUnit(unit_id);
     nlohmann::json facts;
     facts["campaign"] = c.spec->title;
     facts["title"] = m->title;
     facts["milestone"] = m->id;
-    facts["unit"] = unit->name;
+    facts["unit"] = unit != nullptr ? unit->name : unit_id;
     facts["unit_id"] = unit_id;
     facts["open_count"] = n;
-    facts["open_total"] = total;
+    facts["open_total"] = of_total;
     facts["due"] = c.time->Describe(*due);
     facts["days_left"] = c.time->WorkingDaysUntil(now, *due);
     facts["step"] = step->name;
     facts["level"] = std::string(workflow::EscalationLevelName(step->level));
+    return facts;
+  };
+  auto tell = [&](const model::Contact* contact, const nlohmann::json& facts,
+                  const std::string& key) {
+    store::Intent in;
+    in.recipient = contact->id;
+    in.binding = binding.id;
+    in.campaign = c.spec->id;
+    in.severity = std::string(workflow::SeverityName(step->severity));
+    in.dedup_key = fmt::format("{}/{}/{}", t.step, key, contact->id);
+    in.payload = facts.dump();
+    in.group_until = critical ? now : now + options.group_wait;
+    in.bypass_quiet_hours = step->bypass_quiet_hours || critical;
+    batch.intents.push_back(std::move(in));
+    ++told;
+  };
+  for (const auto& [unit_id, n] : open) {
+    const nlohmann::json facts = facts_for(unit_id, n, total);
     for (const auto& path : step->notify) {
       const model::Unit* anchor = dir().Anchor(path, unit_id, "");
       if (anchor == nullptr) continue;
       for (const model::Contact* contact : dir().ContactsOf(anchor->id, path.role_id)) {
-        store::Intent in;
-        in.recipient = contact->id;
-        in.binding = binding.id;
-        in.campaign = c.spec->id;
-        in.severity = std::string(workflow::SeverityName(step->severity));
-        in.dedup_key = fmt::format("{}/{}/{}", t.step, unit_id, contact->id);
-        in.payload = facts.dump();
-        in.group_until = critical ? now : now + options.group_wait;
-        in.bypass_quiet_hours = step->bypass_quiet_hours || critical;
-        batch.intents.push_back(std::move(in));
-        ++told;
+        tell(contact, facts, unit_id);
       }
     }
   }
-  return fmt::format("fired: {} unit(s) with {} open item(s), {} recipient(s)", open.size(),
-                     total, told);
+  for (const auto& [link, owners] : by_link) {
+    int64_t link_total = 0;
+    for (const auto& [owner, n] : owners) link_total += n;
+    const nlohmann::json summary = facts_for(link, link_total, link_total);
+    for (const auto& path : step->notify) {
+      const model::Unit* anchor = dir().Anchor(path, link, "");
+      if (anchor == nullptr) continue;
+      for (const model::Contact* contact : dir().ContactsOf(anchor->id, path.role_id)) {
+        if (anchor->id != link) {
+          tell(contact, summary, link);
+          continue;
+        }
+        for (const auto& [owner, n] : owners) {
+          tell(contact, facts_for(owner, n, link_total), link + "/" + owner);
+        }
+      }
+    }
+    if (open.empty()) total += link_total;  // else the owners' count already has them
+  }
+  return fmt::format("fired: {} unit(s) with {} open item(s), {} recipient(s)",
+                     open.size() + by_link.size(), total, told);
 }
 
 }  // namespace duban::engine

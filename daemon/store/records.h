@@ -147,6 +147,34 @@ struct Silence {
   std::optional<SystemTime> cancelled_at;
 };
 
+// Open items linked to a department or agency, per linked unit and owner.
+struct LinkCount {
+  std::string link;   // the department or agency (department_unit)
+  std::string owner;
+  int64_t count = 0;
+};
+
+// Items of a campaign counted by kind, owner, linked unit and state, for
+// progress tables (spot-check progress per group, city and county).
+struct ItemTally {
+  std::string kind;
+  std::string owner;
+  std::string link;     // department_unit, "" when none
+  std::string state;
+  bool open = false;
+  bool overdue = false;  // open and past due at the query's `now`
+  bool flagged = false;  // one of the query's flag fields is true in its data
+  int64_t count = 0;
+};
+
+// An item created in the same transaction as another item's change (an
+// inspection's finding issues a notice). Skipped when its key exists.
+struct NewItem {
+  Item item;
+  std::vector<Timer> timers;
+  AuditEntry audit;
+};
+
 // A filter over items for listings, with keyset pagination by id.
 struct ItemQuery {
   std::vector<std::string> owner_units;  // any of these owners; empty = any

@@ -154,36 +154,43 @@ void SqliteStore::InsertTimerInTx(const Timer& t, ItemId item_id, SystemTime now
   add.exec();
 }
 
+std::optional<ItemId> SqliteStore::InsertItemInTx(const Item& it, const std::vector<Timer>& timers,
+                                                  const AuditEntry& audit) {
+  auto& add = Prepare(
+      "INSERT INTO items(campaign, kind, key, owner_unit, department_unit, state, severity, "
+      "due_at, period, data, created_at, updated_at, state_entered_at, sla_epoch) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING");
+  add.bind(1, it.campaign);
+  add.bind(2, it.kind);
+  add.bind(3, it.key);
+  add.bind(4, it.owner_unit);
+  add.bind(5, it.department_unit);
+  add.bind(6, it.state);
+  add.bind(7, it.severity);
+  BindOptionalTime(add, 8, it.due_at);
+  add.bind(9, it.period);
+  add.bind(10, it.data);
+  add.bind(11, static_cast<int64_t>(ToUnixMillis(it.created_at)));
+  add.bind(12, static_cast<int64_t>(ToUnixMillis(it.updated_at)));
+  add.bind(13, static_cast<int64_t>(ToUnixMillis(it.state_entered_at)));
+  add.bind(14, it.sla_epoch);
+  if (add.exec() == 0) return std::nullopt;
+  const ItemId id = db_->getLastInsertRowid();
+  for (const auto& t : timers) InsertTimerInTx(t, id, it.created_at);
+  AuditEntry a = audit;
+  a.item_id = id;
+  AppendAuditInTx(a);
+  return id;
+}
+
 Result<ItemId> SqliteStore::CreateItem(const Item& it, const std::vector<Timer>& timers,
                                        const AuditEntry& audit) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& add = Prepare(
-        "INSERT INTO items(campaign, kind, key, owner_unit, department_unit, state, severity, "
-        "due_at, period, data, created_at, updated_at, state_entered_at, sla_epoch) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING");
-    add.bind(1, it.campaign);
-    add.bind(2, it.kind);
-    add.bind(3, it.key);
-    add.bind(4, it.owner_unit);
-    add.bind(5, it.department_unit);
-    add.bind(6, it.state);
-    add.bind(7, it.severity);
-    BindOptionalTime(add, 8, it.due_at);
-    add.bind(9, it.period);
-    add.bind(10, it.data);
-    add.bind(11, static_cast<int64_t>(ToUnixMillis(it.created_at)));
-    add.bind(12, static_cast<int64_t>(ToUnixMillis(it.updated_at)));
-    add.bind(13, static_cast<int64_t>(ToUnixMillis(it.state_entered_at)));
-    add.bind(14, it.sla_epoch);
-    if (add.exec() == 0) return Status::Conflict("an item with this key exists", it.key);
-    const ItemId id = db_->getLastInsertRowid();
-    for (const auto& t : timers) InsertTimerInTx(t, id, it.created_at);
-    AuditEntry a = audit;
-    a.item_id = id;
-    AppendAuditInTx(a);
+    auto id = InsertItemInTx(it, timers, audit);
+    if (!id) return Status::Conflict("an item with this key exists", it.key);
     txn.commit();
-    return id;
+    return *id;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e.getErrorCode(), "creating an item", e.what());
   }
@@ -191,7 +198,7 @@ Result<ItemId> SqliteStore::CreateItem(const Item& it, const std::vector<Timer>&
 
 Status SqliteStore::UpdateItem(const Item& it, const std::string& expected_state,
                                SystemTime expected_updated_at, const std::vector<Timer>& timers,
-                               const AuditEntry& audit) {
+                               const AuditEntry& audit, const std::vector<NewItem>& derived) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     auto& upd = Prepare(
@@ -219,6 +226,7 @@ Status SqliteStore::UpdateItem(const Item& it, const std::string& expected_state
     AuditEntry a = audit;
     a.item_id = it.id;
     AppendAuditInTx(a);
+    for (const auto& d : derived) InsertItemInTx(d.item, d.timers, d.audit);
     txn.commit();
     return Status::OK();
   } catch (const SQLite::Exception& e) {
@@ -275,6 +283,61 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountOpenByOwn
     return out;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e.getErrorCode(), "counting open items", e.what());
+  }
+}
+
+Result<std::vector<LinkCount>> SqliteStore::CountOpenByLink(const std::string& campaign,
+                                                            const std::vector<std::string>& kinds) {
+  try {
+    auto& q = Prepare(
+        "SELECT department_unit, owner_unit, COUNT(*) FROM items WHERE resolved_at IS NULL "
+        "AND campaign = ? AND department_unit <> '' AND kind IN (SELECT value FROM json_each(?)) "
+        "GROUP BY department_unit, owner_unit ORDER BY department_unit, owner_unit");
+    q.bind(1, campaign);
+    q.bind(2, JsonStringArray(kinds));
+    std::vector<LinkCount> out;
+    while (q.executeStep()) {
+      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                     q.getColumn(2).getInt64()});
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "counting open items per linked unit", e.what());
+  }
+}
+
+Result<std::vector<ItemTally>> SqliteStore::TallyItems(const std::string& campaign, SystemTime now,
+                                                      const std::vector<std::string>& flag_fields) {
+  try {
+    // One grouped pass over the campaign's items: a progress table, read
+    // on demand by a person, not on a timer.
+    auto& q = Prepare(
+        "SELECT kind, owner_unit, department_unit, state, resolved_at IS NULL AS open, "
+        "(resolved_at IS NULL AND due_at IS NOT NULL AND due_at < :now) AS overdue, "
+        "EXISTS(SELECT 1 FROM json_each(:flags) f "
+        "       WHERE json_extract(items.data, '$.' || f.value) = 1) AS flagged, COUNT(*) "
+        "FROM items WHERE campaign = :campaign "
+        "GROUP BY kind, owner_unit, department_unit, state, open, overdue, flagged "
+        "ORDER BY kind, owner_unit, department_unit, state");
+    q.bind(":now", static_cast<int64_t>(ToUnixMillis(now)));
+    q.bind(":flags", JsonStringArray(flag_fields));
+    q.bind(":campaign", campaign);
+    std::vector<ItemTally> out;
+    while (q.executeStep()) {
+      ItemTally t;
+      t.kind = q.getColumn(0).getString();
+      t.owner = q.getColumn(1).getString();
+      t.link = q.getColumn(2).getString();
+      t.state = q.getColumn(3).getString();
+      t.open = q.getColumn(4).getInt() != 0;
+      t.overdue = q.getColumn(5).getInt() != 0;
+      t.flagged = q.getColumn(6).getInt() != 0;
+      t.count = q.getColumn(7).getInt64();
+      out.push_back(std::move(t));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "tallying items", e.what());
   }
 }
 

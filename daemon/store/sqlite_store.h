@@ -48,7 +48,8 @@ class SqliteStore final : public Store {
                             const AuditEntry& audit) override;
   Status UpdateItem(const Item& item, const std::string& expected_state,
                     SystemTime expected_updated_at, const std::vector<Timer>& timers,
-                    const AuditEntry& audit) override;
+                    const AuditEntry& audit,
+                    const std::vector<NewItem>& derived = {}) override;
   Result<std::vector<Item>> ListItems(const ItemQuery& query) override;
   Result<std::vector<OverdueCount>> OverdueByUnit(const std::string& campaign,
                                                   const std::vector<std::string>& kinds,
@@ -59,6 +60,10 @@ class SqliteStore final : public Store {
                                                SystemTime now) override;
   Result<std::vector<std::pair<std::string, int64_t>>> CountOpenByOwner(
       const std::string& campaign, const std::vector<std::string>& kinds) override;
+  Result<std::vector<LinkCount>> CountOpenByLink(const std::string& campaign,
+                                                 const std::vector<std::string>& kinds) override;
+  Result<std::vector<ItemTally>> TallyItems(const std::string& campaign, SystemTime now,
+                                            const std::vector<std::string>& flag_fields) override;
   Result<std::vector<AuditEntry>> ItemHistory(ItemId id) override;
   Result<std::vector<OutboxRow>> OutboxForItem(ItemId id) override;
 
@@ -109,6 +114,10 @@ class SqliteStore final : public Store {
  private:
   // Returns a cached prepared statement for `sql`, reset and unbound.
   SQLite::Statement& Prepare(const char* sql);
+  // Inserts `it` with its timers and audit record inside the caller's
+  // transaction; nullopt when an item with its key exists.
+  std::optional<ItemId> InsertItemInTx(const Item& it, const std::vector<Timer>& timers,
+                                       const AuditEntry& audit);
   // Appends one audit record inside the caller's (IMMEDIATE) transaction,
   // chaining it to the last record; returns it with seq and hashes filled.
   AuditEntry AppendAuditInTx(AuditEntry entry);

@@ -120,13 +120,24 @@ class Store {
   // epoch, department) if its state is still `expected_state` and its
   // updated_at still `expected_updated_at`, adds `timers` and appends
   // `audit`, in one transaction. kConflict when someone changed it first.
+  // `derived`: items created in the same transaction (skipped when their
+  // key exists, so a retried change creates each once).
   virtual Status UpdateItem(const Item& item, const std::string& expected_state,
                             SystemTime expected_updated_at, const std::vector<Timer>& timers,
-                            const AuditEntry& audit) = 0;
+                            const AuditEntry& audit,
+                            const std::vector<NewItem>& derived = {}) = 0;
   // Open items of `kinds` in `campaign`, counted per owner unit (countdowns,
   // summaries). Reads open items only.
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CountOpenByOwner(
       const std::string& campaign, const std::vector<std::string>& kinds) = 0;
+  // Open items of `kinds` linked to a department or agency, per (link,
+  // owner), ascending. Reads open items only.
+  virtual Result<std::vector<LinkCount>> CountOpenByLink(const std::string& campaign,
+                                                         const std::vector<std::string>& kinds) = 0;
+  // Every item of `campaign` tallied (records.h); `flag_fields` are data
+  // fields whose truth marks an item as flagged (findings).
+  virtual Result<std::vector<ItemTally>> TallyItems(const std::string& campaign, SystemTime now,
+                                                    const std::vector<std::string>& flag_fields) = 0;
   // Per owner (ascending), the record of items of `kinds` in `campaign`
   // over [from, to) as of `now`. Owners with nothing in the period and
   // nothing open are left out.

@@ -30,6 +30,9 @@ struct KindReader {
   std::optional<std::vector<RolePath>> Roles(const YAML::Node& node,
                                              const std::string& path);
 
+  // One `creates:` entry; its target kind is checked later (CheckCreates).
+  std::optional<DerivedItem> ReadDerived(const YAML::Node& node, const std::string& path);
+
   FieldSet Input(const std::optional<YAML::Node>& required,
                  const std::optional<YAML::Node>& optional,
                  const std::string& path);

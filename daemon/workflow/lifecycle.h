@@ -46,6 +46,19 @@ struct State {
   std::vector<int> outgoing;  // indices into ItemKind::transitions
 };
 
+// An item a transition creates alongside itself, in the same transaction
+// (R-B8: an inspection that finds a serious hazard issues a rectification
+// notice): of `kind`, owned by the same unit, when `when` holds over the
+// item's data after the transition. At most one per item and rule.
+struct DerivedItem {
+  std::string kind;
+  std::optional<Condition> when;  // absent: always
+  // Target field of the new item ← field of this item.
+  std::vector<std::pair<std::string, std::string>> copy;
+  // Target date field of the new item ← the local date `offset` after now.
+  std::vector<std::pair<std::string, TimeOffset>> dates;
+};
+
 struct Transition {
   std::string name;
   std::string title;
@@ -56,6 +69,7 @@ struct Transition {
   std::vector<Condition>
       guards;        // over item data with input applied, before sets
   FieldValues sets;  // constants written on success
+  std::vector<DerivedItem> creates;
 };
 
 // The first rule whose condition holds gives an item's severity.

@@ -8,6 +8,7 @@
 
 #include "workflow/condition_parser.h"
 #include "workflow/kind_reader.h"
+#include "workflow/time_reader.h"
 
 namespace duban::workflow {
 
@@ -89,6 +90,7 @@ std::optional<Transition> KindReader::ReadTransition(const YAML::Node& node,
   auto optional = m.Any("optional_fields");
   auto guards = m.Any("requires");
   auto sets = m.Map("sets");
+  auto creates = m.Sequence("creates");
   m.Allow("description");
   m.Finish();
   bool ok = name.has_value() && from && to;
@@ -140,9 +142,69 @@ std::optional<Transition> KindReader::ReadTransition(const YAML::Node& node,
       t.sets[f->name] = *value;
     }
   }
+  std::vector<LoadState::PendingCreate> pending;
+  if (creates && CheckCount(*creates, JoinPath(path, "creates"), "creates", 20, s)) {
+    for (size_t i = 0; i < creates->size(); ++i) {
+      const std::string p = IndexPath(JoinPath(path, "creates"), i);
+      auto d = ReadDerived((*creates)[i], p);
+      if (!d) {
+        ok = false;
+        continue;
+      }
+      pending.push_back({(*creates)[i], p, s.spec.item_kinds.size(), "", t.creates.size()});
+      t.creates.push_back(std::move(*d));
+    }
+  }
   if (!ok) return std::nullopt;
   t.name = *name;
+  for (auto& pc : pending) {
+    pc.transition = t.name;
+    s.pending_creates.push_back(std::move(pc));
+  }
   return t;
+}
+
+std::optional<DerivedItem> KindReader::ReadDerived(const YAML::Node& node,
+                                                   const std::string& path) {
+  MapReader m(node, path, &s.ctx);
+  if (!m.valid()) return std::nullopt;
+  DerivedItem d;
+  auto kind_id = m.String("kind", true);
+  auto when = m.Any("when");
+  auto copy = m.Map("fields");
+  auto dates = m.Map("dates");
+  m.Allow("description");
+  m.Finish();
+  bool ok = kind_id.has_value();
+  d.kind = kind_id.value_or("");
+  if (when && fields_ok) {
+    d.when = ReadCondition(*when, JoinPath(path, "when"), kind.fields, s);
+    ok = ok && d.when.has_value();
+  }
+  if (copy) {
+    for (auto it = copy->begin(); it != copy->end(); ++it) {
+      const std::string p = JoinPath(JoinPath(path, "fields"), it->first.as<std::string>(""));
+      const FieldSpec* source = Field(it->second, p);  // a field of this kind
+      if (source == nullptr) {
+        ok = false;
+        continue;
+      }
+      d.copy.emplace_back(it->first.as<std::string>(""), source->name);
+    }
+  }
+  if (dates) {
+    for (auto it = dates->begin(); it != dates->end(); ++it) {
+      const std::string p = JoinPath(JoinPath(path, "dates"), it->first.as<std::string>(""));
+      auto offset = ReadOffset(it->second, p, s.ctx);
+      if (!offset) {
+        ok = false;
+        continue;
+      }
+      d.dates.emplace_back(it->first.as<std::string>(""), *offset);
+    }
+  }
+  if (!ok) return std::nullopt;
+  return d;
 }
 
 void KindReader::ReadCreate(const YAML::Node& node, const std::string& path) {
@@ -278,6 +340,74 @@ void ReadItemKind(const YAML::Node& node, const std::string& path,
 
 }  // namespace
 
+// Every `creates:` entry against the kind it creates, now that all are read.
+static void CheckCreates(LoadState& s) {
+  for (const auto& pc : s.pending_creates) {
+    if (pc.kind_index >= s.spec.item_kinds.size()) continue;
+    ItemKind& parent = s.spec.item_kinds[pc.kind_index];
+    const int ti = parent.FindTransition(pc.transition);
+    if (ti < 0) continue;
+    auto& creates = parent.transitions[static_cast<size_t>(ti)].creates;
+    if (pc.entry >= creates.size()) continue;
+    const DerivedItem& d = creates[pc.entry];
+    const ItemKind* target = s.spec.FindItemKind(d.kind);
+    if (target == nullptr) {
+      std::vector<std::string> ids;
+      for (const auto& k : s.spec.item_kinds) ids.push_back(k.id);
+      s.Unknown(pc.node["kind"], JoinPath(pc.path, "kind"), "item kind", d.kind, ids,
+                "item kinds");
+      continue;
+    }
+    if (target->has_department || target->has_agency) {
+      s.Error(pc.node["kind"], JoinPath(pc.path, "kind"),
+              fmt::format("'{}' links a department or agency; a transition can only create "
+                          "items owned by the same unit and linked to nothing",
+                          d.kind));
+      continue;
+    }
+    bool owner_ok = false;
+    for (auto l : parent.owner) {
+      owner_ok = owner_ok || std::find(target->owner.begin(), target->owner.end(), l) !=
+                                 target->owner.end();
+    }
+    if (!owner_ok) {
+      s.Error(pc.node["kind"], JoinPath(pc.path, "kind"),
+              fmt::format("'{}' cannot be owned by the units that own '{}'", d.kind,
+                          parent.id));
+    }
+    std::set<std::string> given;
+    for (const auto& [to, from] : d.copy) {
+      const FieldSpec* f = target->fields.Find(to);
+      const FieldSpec* src = parent.fields.Find(from);
+      const std::string p = JoinPath(JoinPath(pc.path, "fields"), to);
+      if (f == nullptr) {
+        s.Error(pc.node["fields"], p, fmt::format("'{}' has no field '{}'", d.kind, to));
+      } else if (src != nullptr && src->type != f->type) {
+        s.Error(pc.node["fields"], p,
+                fmt::format("'{}' is {} but '{}' is {}", to, FieldTypeName(f->type), from,
+                            FieldTypeName(src->type)));
+      }
+      given.insert(to);
+    }
+    for (const auto& [to, offset] : d.dates) {
+      const FieldSpec* f = target->fields.Find(to);
+      const std::string p = JoinPath(JoinPath(pc.path, "dates"), to);
+      if (f == nullptr || f->type != FieldType::kDate) {
+        s.Error(pc.node["dates"], p, fmt::format("'{}' has no date field '{}'", d.kind, to));
+      }
+      given.insert(to);
+    }
+    for (const auto& f : target->create.fields) {
+      if (f.required && !given.contains(f.name)) {
+        s.Error(pc.node, pc.path,
+                fmt::format("creating '{}' needs its field '{}'", d.kind, f.name),
+                fmt::format("add it under fields: ({}: <a field of {}>) or dates:", f.name,
+                            parent.id));
+      }
+    }
+  }
+}
+
 void ReadItemKinds(MapReader& top, LoadState& s) {
   auto node = top.Sequence("item_kinds");
   if (!node || !CheckCount(*node, "item_kinds", "item kinds", kMaxEntries, s))
@@ -285,6 +415,7 @@ void ReadItemKinds(MapReader& top, LoadState& s) {
   for (size_t i = 0; i < node->size(); ++i) {
     ReadItemKind((*node)[i], IndexPath("item_kinds", i), s);
   }
+  CheckCreates(s);
 }
 
 }  // namespace duban::workflow

@@ -48,6 +48,16 @@ struct LoadState {
   // an item kind in the engine.
   IdRegistry item_ids{"item kind id"};
   std::set<std::string> broken;  // "<what>:<name>", see MarkBroken
+  // `creates:` entries of transitions, checked against their target kinds
+  // once every kind is read (a kind may create one defined after it).
+  struct PendingCreate {
+    YAML::Node node;
+    std::string path;
+    size_t kind_index = 0;   // the creating kind in spec.item_kinds
+    std::string transition;  // its name
+    size_t entry = 0;        // index in Transition::creates
+  };
+  std::vector<PendingCreate> pending_creates;
 
   void Error(const YAML::Node& node, std::string_view path, std::string message,
              std::string hint = {}) {

@@ -65,6 +65,9 @@ const BadFile kBadFiles[] = {
      "ladder 'report' step 'overdue' uses consecutive_missed, but item kind "
      "'hazard_case' is not a recurring obligation",
      "consecutive_missed counts missed occurrences of an obligation"},
+    {"creates_missing_field", 87, 13, "item_kinds[0].transitions[0].creates[0]",
+     "creating 'notice' needs its field 'problem'",
+     "add it under fields: (problem: <a field of hazard_case>) or dates:"},
     {"dead_end_state", 71, 13, "item_kinds[0].states[1].id",
      "state 'rectifying' is not terminal but has no transition out of it",
      "an item there would stay open forever; add a transition from it or mark "

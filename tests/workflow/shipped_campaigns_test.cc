@@ -245,10 +245,22 @@ TEST(ShippedCampaignsTest, GansuDeadlineAndCriticalControl) {
   const SystemTime due = *schedule::NextAfter(
       done->due.rule, T("2024-10-21T00:00+08:00"), Shanghai());
   EXPECT_EQ(Local(due), "2024-12-15 23:59:59 周日");
-  ASSERT_EQ(done->countdown.size(), 1u);
+  // 7, 3 and 1 working days before; the last is the last working day
+  // before the Sunday deadline.
+  ASSERT_EQ(done->countdown.size(), 3u);
   EXPECT_EQ(
       Local(schedule::Apply(done->countdown[0].after.offset, due, Shanghai())),
-      "2024-12-13 09:00 周五");  // the last working day before
+      "2024-12-05 09:00 周四");
+  EXPECT_EQ(
+      Local(schedule::Apply(done->countdown[2].after.offset, due, Shanghai())),
+      "2024-12-13 09:00 周五");
+  // Per group from two weeks before.
+  const Milestone* by_group = spec->FindMilestone("evaluation_by_group");
+  ASSERT_NE(by_group, nullptr);
+  ASSERT_EQ(by_group->countdown.size(), 4u);
+  EXPECT_EQ(
+      Local(schedule::Apply(by_group->countdown[0].after.offset, due, Shanghai())),
+      "2024-12-02 09:30 周一");
 
   const ItemKind* check = spec->FindItemKind("spot_check");
   ASSERT_NE(check, nullptr);
@@ -261,6 +273,10 @@ TEST(ShippedCampaignsTest, GansuDeadlineAndCriticalControl) {
     EXPECT_TRUE(inspect.input.Find(point)->required) << point;
   }
   EXPECT_EQ(check->SeverityOf({{"collapse_risk", true}}), Severity::kCritical);
+  // R-B8: the inspection creates the notice or the control order itself.
+  ASSERT_EQ(inspect.creates.size(), 2u);
+  EXPECT_EQ(inspect.creates[0].kind, "rectification_notice");
+  EXPECT_EQ(inspect.creates[1].kind, "emergency_control");
 
   const ItemKind* control = spec->FindItemKind("emergency_control");
   ASSERT_NE(control, nullptr);
