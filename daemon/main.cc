@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   duban::app::AddTokenCommand(cli, &exit_code);
   duban::app::AddSilenceCommand(cli, &exit_code);
   duban::app::AddChannelCommand(cli, &exit_code);
+  duban::app::AddSampleCommand(cli, &exit_code);
   duban::app::AddVersionCommand(cli, &exit_code);
   CLI11_PARSE(cli, argc, argv);
   return exit_code;

@@ -23,7 +23,6 @@ CITIES = [
     ("6207", "张掖市", "zhangye"), ("6208", "平凉市", "pingliang"), ("6209", "酒泉市", "jiuquan"),
     ("6210", "庆阳市", "qingyang"), ("6211", "定西市", "dingxi"), ("6212", "陇南市", "longnan"),
     ("6229", "临夏回族自治州", "linxia"), ("6230", "甘南藏族自治州", "gannan"),
-    ("620171", "兰州新区", "lanzhou-xinqu"),
 ]
 COUNTIES = [
     ("620102", "城关区"), ("620111", "红古区"), ("620121", "永登县"), ("620105", "安宁区"),
@@ -36,6 +35,9 @@ COUNTIES = [
     ("621102", "安定区"), ("621126", "岷县"), ("621123", "渭源县"), ("620602", "凉州区"),
     ("620621", "民勤县"), ("620623", "天祝藏族自治县"), ("622901", "临夏市"), ("622923", "永靖县"),
     ("622925", "和政县"), ("623001", "合作市"), ("623021", "临潭县"), ("623027", "夏河县"),
+    # A state-level new area with a county-level code (620171), sampled as
+    # a whole; filed under 兰州市, whose code it carries.
+    ("620171", "兰州新区"),
 ]
 AGENCIES = [
     ("agency-lzys", "兰州有色冶金设计研究院有限公司"),
@@ -43,14 +45,12 @@ AGENCIES = [
     ("agency-gsjzsj", "甘肃省建筑设计研究院有限公司"),
     ("agency-lzcj", "兰州城市建设设计研究院有限公司"),
 ]
-# Sampled as a whole (no counties): Jiayuguan and Lanzhou New Area.
-WHOLE = [("620200", "嘉峪关市"), ("620171", "兰州新区")]
+# Sampled as a whole (no counties): Jiayuguan.
+WHOLE = [("620200", "嘉峪关市")]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "建国志强红梅晓东海燕国平丽华军伟敏静磊洋勇艳杰娟涛明超秀英霞平刚桂英"
 
 def city_of(code):
-    if code == "620171":
-        return "620171"
     return code[:4]
 
 def person(i):
@@ -63,8 +63,7 @@ def main():
         w.writerow(["id", "name", "level", "parent_id", "division_code", "attached_level"])
         w.writerow(["gansu", "甘肃省", "province", "", "62", ""])
         for code, name, slug in CITIES:
-            full = "620200" if code == "6202" else code
-            w.writerow([city_id[code], name, "city", "gansu", full, ""])
+            w.writerow([city_id[code], name, "city", "gansu", code, ""])
         for code, name in COUNTIES:
             w.writerow(["gs-" + code, name, "county", city_id[city_of(code)], code, ""])
         for aid, name in AGENCIES:

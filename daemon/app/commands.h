@@ -18,5 +18,6 @@ void AddAuditCommand(CLI::App& cli, int* exit_code);
 void AddTokenCommand(CLI::App& cli, int* exit_code);
 void AddSilenceCommand(CLI::App& cli, int* exit_code);
 void AddChannelCommand(CLI::App& cli, int* exit_code);
+void AddSampleCommand(CLI::App& cli, int* exit_code);
 
 }  // namespace duban::app

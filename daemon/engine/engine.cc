@@ -47,7 +47,7 @@ const std::set<std::string>& MessageFields() {
   static const std::set<std::string> kFields = {
       // Facts of an item (ladder_step.cc)
       "campaign", "item_id", "unit", "unit_id", "title", "period", "due", "overdue_hours",
-      "overdue", "reopened", "reentries", "department",
+      "overdue", "reopened", "reentries", "department", "agency",
       // a ladder step
       "step", "level", "missed_running", "repeat", "pre_due", "epoch",
       // milestones (milestones.cc)

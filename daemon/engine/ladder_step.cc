@@ -47,7 +47,11 @@ nlohmann::json Engine::Impl::Facts(const Campaign& c, const store::Item& item,
   // must know whose delay it is.
   if (!item.department_unit.empty()) {
     const model::Unit* d = dir().FindUnit(item.department_unit);
-    f["department"] = d != nullptr ? d->name : item.department_unit;
+    if (d == nullptr || d->level == model::Level::kDepartment) {
+      f["department"] = d != nullptr ? d->name : item.department_unit;
+    } else {
+      f["agency"] = d->name;  // a sampled house: the agency inspecting it
+    }
   }
   // A case back in a state it had left (failed acceptance, reopened): its
   // SLA restarted, and messages say so.
