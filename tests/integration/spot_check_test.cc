@@ -4,16 +4,20 @@
 // serious finding issues its rectification notice; and `duban sample` /
 // `duban sample verify` on the real binary publish a draw anyone can check.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <spdlog/sinks/null_sink.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sys/wait.h>
 
+#include "api/api.h"
+#include "app/app.h"
 #include "app/campaigns.h"
 #include "app/runner.h"
 #include "app/sample.h"
@@ -343,6 +347,78 @@ TEST_F(SpotCheckTest, ACollapseRiskAt22hAlertsAtOnceAndASeriousFindingIssuesANot
   EXPECT_EQ(row->counts.notices_open, 2);
   EXPECT_EQ(row->group, "group1");
   EXPECT_EQ(row->city, "gs-lanzhou");
+}
+
+// The progress tables over HTTP, each caller within its scope: the province
+// sees every group; an agency its own counties; a city its counties only.
+TEST_F(SpotCheckTest, ProgressOverTheApiIsScopedToTheCaller) {
+  Publish();
+  const store::Item house = ItemOf(draw_.units.front().picked[0].id);
+  ASSERT_OK(runner_->engine().Transition(
+      {house.id, "inspect", Result(true, false, "加建部分无鉴定报告")}, Lead("agency-lzys"),
+      clock_.Now()));
+  auto token = [&](const std::string& role, const std::string& unit) {
+    api::IssuedToken t = api::NewToken(role, unit, "", role + "@" + unit, clock_.Now(), std::nullopt);
+    store::AuditEntry a;
+    a.at = clock_.Now();
+    a.actor = "cli";
+    a.via = "cli";
+    a.action = "token.create";
+    EXPECT_OK(store_->InsertToken(t.record, a));
+    return t.bearer;
+  };
+  const std::string province = token("office", "gansu");
+  const std::string agency = token("agency", "agency-lzys");
+  const std::string lanzhou = token("supervisor", "gs-lanzhou");
+  runner_.reset();
+  store_.reset();
+
+  AppOptions opts;
+  opts.config_path = gansu_.config().source_file;
+  opts.clock = &clock_;
+  auto app = App::Create(
+      opts, std::make_shared<spdlog::logger>("null", std::make_shared<spdlog::sinks::null_sink_mt>()));
+  ASSERT_OK(app);
+  auto run = std::async(std::launch::async, [&] { return (*app)->Run(); });
+  httplib::Client client("127.0.0.1", (*app)->port());
+  auto get = [&](const std::string& bearer, const std::string& query = "") {
+    auto r = client.Get(std::string("/api/v1/campaigns/") + kCampaign + "/spot-check" + query,
+                        {{"Authorization", "Bearer " + bearer}});
+    EXPECT_TRUE(r);
+    return r ? std::make_pair(r->status, nlohmann::json::parse(r->body, nullptr, false))
+             : std::make_pair(0, nlohmann::json());
+  };
+  auto [status, body] = get(province);
+  ASSERT_EQ(status, 200) << body;
+  EXPECT_EQ(body["total"]["sampled"], 840);
+  EXPECT_EQ(body["total"]["inspected"], 1);
+  EXPECT_EQ(body["total"]["findings"], 1);
+  EXPECT_EQ(body["total"]["notices_open"], 1);
+  ASSERT_EQ(body["groups"].size(), 4u);
+  EXPECT_EQ(body["groups"][0]["id"], "group1");
+  EXPECT_EQ(body["groups"][0]["sampled"], 200);
+  EXPECT_EQ(body["groups"][0]["agency_name"], "兰州有色冶金设计研究院有限公司");
+  EXPECT_EQ(body["counties"].size(), 42u);
+
+  std::tie(status, body) = get(agency);
+  ASSERT_EQ(status, 200) << body;
+  EXPECT_EQ(body["total"]["sampled"], 200);
+  ASSERT_EQ(body["groups"].size(), 1u);
+  EXPECT_EQ(body["counties"].size(), 10u);
+
+  // 兰州市: its five counties and the new area, split over groups 1 and 2.
+  std::tie(status, body) = get(lanzhou);
+  ASSERT_EQ(status, 200) << body;
+  EXPECT_EQ(body["total"]["sampled"], 6 * 20);
+  ASSERT_EQ(body["cities"].size(), 1u);
+  EXPECT_EQ(body["cities"][0]["name"], "兰州市");
+  EXPECT_EQ(body["groups"].size(), 2u);
+  EXPECT_EQ(get(lanzhou, "?unit=gs-wuwei").first, 403);
+  EXPECT_EQ(get(province, "?color=red").first, 422);
+
+  (*app)->RequestStop();
+  ASSERT_EQ(run.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_OK(run.get());
 }
 
 struct ShellRun {
