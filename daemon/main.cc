@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   duban::app::AddSilenceCommand(cli, &exit_code);
   duban::app::AddChannelCommand(cli, &exit_code);
   duban::app::AddSampleCommand(cli, &exit_code);
+  duban::app::AddBackupCommand(cli, &exit_code);
   duban::app::AddVersionCommand(cli, &exit_code);
   CLI11_PARSE(cli, argc, argv);
   return exit_code;

@@ -19,5 +19,6 @@ void AddTokenCommand(CLI::App& cli, int* exit_code);
 void AddSilenceCommand(CLI::App& cli, int* exit_code);
 void AddChannelCommand(CLI::App& cli, int* exit_code);
 void AddSampleCommand(CLI::App& cli, int* exit_code);
+void AddBackupCommand(CLI::App& cli, int* exit_code);
 
 }  // namespace duban::app

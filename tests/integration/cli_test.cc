@@ -155,3 +155,96 @@ TEST(CliTest, CheckRefusesATemplateVariableNoMessageHas) {
 
 }  // namespace
 }  // namespace duban
+
+namespace duban {
+namespace {
+
+// `duban backup` while nothing else runs: a checked copy with everything in
+// it; an existing backup is kept unless --force; a copy of the copy's audit
+// log verifies.
+TEST(CliTest, BackupWritesACheckedCopyAndKeepsAnExistingOneWithoutForce) {
+  testing::TempDir dir;
+  auto write_config = [&](const std::string& name, const std::string& db) {
+    return dir.Write(
+        name, "server:\n  listen: 127.0.0.1:0\n"
+              "database:\n  path: " + db + "\n"
+              "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
+              "templates_dir: " + testing::SourcePath("templates") + "\n"
+              "holidays: " + testing::SourcePath("config/calendars/cn-holidays.csv") + "\n"
+              "channels:\n  - {name: sms, type: console, family: sms}\n"
+              "  - {name: town-robot, type: console, family: markdown}\n");
+  };
+  const std::string config = write_config("duban.yaml", dir.File("duban.db"));
+  for (const char* what : {"units", "contacts"}) {
+    CliRun r = Duban(std::string("import ") + what + " " +
+                     testing::SourcePath(std::string("config/demo/") + what + ".csv") +
+                     " --config " + config);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  const std::string backup = dir.File("backup.db");
+  CliRun r = Duban("backup --config " + config + " --to " + backup);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("完整性检查通过"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(backup + ".partial"));
+  {
+    SQLite::Database db(backup, SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM units").getInt(), 14);
+    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  }
+  // The copy is a working database: its audit log verifies.
+  const std::string on_copy = write_config("copy.yaml", backup);
+  r = Duban("audit verify --config " + on_copy);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+
+  r = Duban("backup --config " + config + " --to " + backup);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
+  r = Duban("backup --config " + config + " --to " + backup + " --force");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+}  // namespace
+}  // namespace duban
+
+namespace duban {
+namespace {
+
+// Another process (a backup tool, a sqlite3 session) holds the write lock:
+// a write waits database.busy_timeout_ms, then fails naming the lock, and
+// nothing is half-written; once the lock is gone the same write succeeds.
+TEST(CliTest, ALockedDatabaseGivesABoundedWaitAndAClearErrorThenWorks) {
+  testing::TempDir dir;
+  const std::string config = dir.Write(
+      "duban.yaml",
+      "server:\n  listen: 127.0.0.1:0\n"
+      "database:\n  path: " + dir.File("duban.db") + "\n  busy_timeout_ms: 300\n"
+      "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
+      "templates_dir: " + testing::SourcePath("templates") + "\n"
+      "holidays: " + testing::SourcePath("config/calendars/cn-holidays.csv") + "\n"
+      "channels:\n  - {name: sms, type: console, family: sms}\n"
+      "  - {name: town-robot, type: console, family: markdown}\n");
+  CliRun r = Duban("import units " + testing::SourcePath("config/demo/units.csv") +
+                   " --config " + config);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  {
+    SQLite::Database locker(dir.File("duban.db"), SQLite::OPEN_READWRITE);
+    locker.exec("BEGIN EXCLUSIVE");
+    r = Duban("token create --role office --unit jiafeng --config " + config);
+    EXPECT_NE(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("locked"), std::string::npos) << r.output;
+    locker.exec("ROLLBACK");
+  }
+  r = Duban("token create --role office --unit jiafeng --config " + config);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = Duban("token list --config " + config);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("office"), std::string::npos) << r.output;
+  r = Duban("audit verify --config " + config);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  SQLite::Database db(dir.File("duban.db"), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM api_tokens").getInt(), 1);
+}
+
+}  // namespace
+}  // namespace duban

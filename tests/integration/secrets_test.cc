@@ -1,0 +1,181 @@
+// Issue 11, item 5: a full run of the real daemon with an SMS account (key
+// from a file), a signed webhook robot (secret from the environment) and an
+// API token, then every output it produced is searched for the secrets: the
+// log, every HTTP answer (/metrics, /healthz, the API, a refused token), the
+// audit export, `duban channel list` and `duban check`. None may appear.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <regex>
+#include <thread>
+
+#include "base/time_format.h"
+#include "fakes/fake_alibaba_sms.h"
+#include "fakes/fake_webhook.h"
+#include "runtime/real_clock.h"
+#include "testing/paths.h"
+#include "testing/temp_dir.h"
+
+namespace duban {
+namespace {
+
+constexpr const char* kSmsSecret = "dubanAccessKeySecret0001";
+constexpr const char* kHookSecret = "robot-s3cret-7f3a9c";
+
+std::string Shell(const std::string& cmd, int* exit_code = nullptr) {
+  std::string out;
+  FILE* p = popen(("HOOK_SECRET=" + std::string(kHookSecret) + " " + cmd + " 2>&1").c_str(), "r");
+  if (p == nullptr) return out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = pclose(p);
+  if (exit_code != nullptr) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    FILE* f = std::freopen(log.c_str(), "a", stdout);
+    if (f != nullptr) dup2(fileno(stdout), STDERR_FILENO);
+    setenv("HOOK_SECRET", kHookSecret, 1);
+    std::vector<char*> argv;
+    static std::string bin = testing::DubanBinary();
+    argv.push_back(bin.data());
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Polls `done` until it holds or `limit` of real time passes: waiting for
+// another process, not timing it.
+template <typename F>
+bool WaitUntil(F done, std::chrono::seconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+TEST(SecretsTest, NoOutputOfAFullRunContainsAProviderKeyARobotSecretOrATokenSecret) {
+  testing::TempDir dir;
+  VirtualClock fake_clock(*ParseRfc3339("2024-03-28T16:00:00+08:00"));
+  fakes::FakeAlibabaSms::Options fo;
+  fo.access_keys = {{"LTAI5tDubanTest", kSmsSecret}};
+  fo.signatures = {"嘉峰镇人民政府"};
+  fo.templates = {{"SMS_100",
+                   {.content = "${name}：${unit}本周周报尚未报送，截止${due}。",
+                    .variables = {{"name", 10}, {"unit", 12}, {"due", 20}}}}};
+  fakes::FakeAlibabaSms sms(&fake_clock, fo);
+  runtime::RealClock clock;
+  fakes::FakeWebhook hook(&clock, {});
+  const std::string secret_file = dir.Write("aliyun.secret", kSmsSecret);
+  const std::string config = dir.Write(
+      "duban.yaml",
+      "server:\n  listen: 127.0.0.1:0\n"
+      "database:\n  path: " + dir.File("duban.db") + "\n"
+      "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
+      "templates_dir: " + testing::SourcePath("templates") + "\n"
+      "holidays: " + testing::SourcePath("config/calendars/cn-holidays.csv") + "\n"
+      "channels:\n"
+      "  - name: sms\n"
+      "    type: aliyun_sms\n"
+      "    url: '" + sms.base_url() + "/'\n"
+      "    access_key_id: LTAI5tDubanTest\n"
+      "    access_key_secret: 'file:" + secret_file + "'\n"
+      "    sign_name: 嘉峰镇人民政府\n"
+      "    templates:\n"
+      "      weekly_report_reminder:\n"
+      "        code: SMS_100\n"
+      "        params:\n"
+      "          name: {from: '{{recipient.name}}', max: 10}\n"
+      "          unit: {from: '{{unit}}', max: 12}\n"
+      "          due: {from: '{{due}}', max: 20}\n"
+      "  - {name: town-robot, type: webhook, url: '" + hook.url() + "', secret: 'env:HOOK_SECRET'}\n");
+  const std::string duban = testing::DubanBinary();
+  std::string outputs;  // everything duban said, to search at the end
+  int rc = 0;
+  for (const char* what : {"units", "contacts"}) {
+    outputs += Shell(duban + " import " + what + " " +
+                       testing::SourcePath(std::string("config/demo/") + what + ".csv") +
+                       " --config " + config,
+                   &rc);
+    ASSERT_EQ(rc, 0) << outputs;
+  }
+  // The token is printed once, on purpose: that output is not searched.
+  const std::string bearer =
+      Shell(duban + " token create --role admin --unit shanxi --config " + config, &rc);
+  ASSERT_EQ(rc, 0) << bearer;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(bearer, m, std::regex(R"((dbn_t_[0-9a-f]+)_([0-9a-f]{48}))")))
+      << bearer;
+  const std::string token = m[0];
+  const std::string token_secret = m[2];
+
+  const std::string log = dir.File("duban.log");
+  const pid_t pid = Spawn({"serve", "--config", config, "--clock-start",
+                           "2024-03-28T15:59:50+08:00", "--clock-rate", "60"},
+                          log);
+  ASSERT_TRUE(WaitUntil([&] { return sms.Sent().size() >= 10; }, std::chrono::seconds(60)))
+      << testing::ReadFileOrDie(log);
+  std::smatch port;
+  std::string text;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        text = testing::ReadFileOrDie(log);
+        return std::regex_search(text, port, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/)"));
+      },
+      std::chrono::seconds(30)));
+  httplib::Client client("127.0.0.1", std::stoi(port[1]));
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  for (const char* path : {"/metrics", "/healthz", "/api/v1/outbox?limit=100",
+                           "/api/v1/items?limit=20", "/api/v1/campaigns", "/api/v1/contacts",
+                           "/api/v1/units"}) {
+    auto r = client.Get(path, auth);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path << " " << r->body;
+    outputs += r->body;
+  }
+  // A forged token with the right id: refused, and logged without the secret.
+  auto forged = client.Get("/api/v1/items", {{"Authorization",
+                                              "Bearer " + token.substr(0, token.size() - 4) + "0000"}});
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401);
+  outputs += forged->body;
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  outputs += testing::ReadFileOrDie(log);
+
+  outputs += Shell(duban + " channel list --config " + config);
+  outputs += Shell(duban + " check --config " + config);
+  outputs += Shell(duban + " token list --config " + config);
+  outputs += Shell(duban + " audit export --config " + config, &rc);
+  ASSERT_EQ(rc, 0);
+
+  // The run did what it should: the reminders went out over the SMS account
+  // (the robot's secret was loaded and checked at start).
+  EXPECT_NE(outputs.find("\"state\":\"sent\""), std::string::npos);  // the outbox page
+  EXPECT_NE(outputs.find("duban_messages_total"), std::string::npos);
+  EXPECT_GE(sms.Sent().size(), 10u);
+  for (const std::string& secret : {std::string(kSmsSecret), std::string(kHookSecret), token_secret}) {
+    EXPECT_EQ(outputs.find(secret), std::string::npos)
+        << "a secret appears in duban's output near: "
+        << outputs.substr(outputs.find(secret) > 200 ? outputs.find(secret) - 200 : 0, 400);
+  }
+}
+
+}  // namespace
+}  // namespace duban
