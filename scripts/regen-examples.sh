@@ -52,11 +52,13 @@ for what in units contacts houses; do
   fi
 done
 
-# The spring of the 嘉峰镇 demo town: weekly cycles, a late report, a village
-# missing two weeks running (通报), the monthly dispatch and two 月度调度通报.
+# The hundred days of the 嘉峰镇 demo town, 03-25 to 07-04: weekly cycles, a
+# late report, a village missing two weeks running (通报), the monthly
+# dispatch and 月度调度通报, a stuck transfer, a reopened case, a missed 限期,
+# the countdowns to 06-25 and 06-30 and what follows June 30.
 example=simulate-spring-2024.txt
 "$duban" simulate --config "$config" \
-  --from 2024-03-25T00:00+08:00 --to 2024-05-31T00:00+08:00 \
+  --from 2024-03-25T00:00+08:00 --to 2024-07-05T00:00+08:00 \
   --events config/demo/events-2024.jsonl --format text \
   >"$work/$example" 2>"$work/simulate.log" || {
   cat "$work/simulate.log" >&2

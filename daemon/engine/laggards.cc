@@ -60,7 +60,7 @@ std::string LaggardWhy(const LaggardScore& s) {
   std::string of;
   if (s.critical_overdue) of += fmt::format("重大隐患{}项", s.critical_overdue);
   if (s.long_overdue) of += fmt::format("{}超30天{}项", of.empty() ? "" : "、", s.long_overdue);
-  if (!of.empty()) why += fmt::format("（其中{}）", of);
+  if (!of.empty()) why += fmt::format("，其中{}", of);
   return why;
 }
 

@@ -42,7 +42,7 @@ int64_t LaggardPoints(int64_t missing_reports, int64_t late_reports, int64_t ove
 std::vector<LaggardScore> RankLaggards(const std::vector<store::OwnerStats>& reports,
                                        const std::vector<store::OverdueCount>& overdue, int limit);
 
-// Why a unit ranks where it does, for people: "缺报2次、逾期3项（其中超30天1项）".
+// Why a unit ranks where it does, for people: "缺报2次、逾期3项，其中超30天1项".
 std::string LaggardWhy(const LaggardScore& s);
 
 }  // namespace duban::engine

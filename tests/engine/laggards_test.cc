@@ -62,7 +62,7 @@ TEST(LaggardsTest, AnOldCriticalCaseOutranksMissedReportsAndTransfersBlameTheDep
   EXPECT_EQ(ranked[1].score, 2 * 4 + 2);
   EXPECT_EQ(ranked[2].unit, "v-missing");
   EXPECT_EQ(ranked[2].score, 9);
-  EXPECT_EQ(LaggardWhy(ranked[0]), "逾期1项（其中重大隐患1项、超30天1项）");
+  EXPECT_EQ(LaggardWhy(ranked[0]), "逾期1项，其中重大隐患1项、超30天1项");
   EXPECT_EQ(LaggardWhy(ranked[1]), "移送逾期未办3件");
   EXPECT_EQ(LaggardWhy(ranked[2]), "缺报3次");
 }

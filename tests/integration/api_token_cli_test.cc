@@ -13,6 +13,7 @@
 #include "demo_town.h"
 #include "store/store.h"
 #include "testing/paths.h"
+#include "testing/process.h"
 #include "testing/status_matchers.h"
 
 namespace duban {
@@ -23,19 +24,10 @@ struct CliRun {
   std::string out;
 };
 
-// Runs duban with `args`; `streams` is "1" for stdout only, "2>&1" for both.
+// Runs duban with `args`; stderr too when `with_stderr`.
 CliRun Duban(const std::string& args, bool with_stderr) {
-  CliRun r;
-  const std::string cmd =
-      testing::DubanBinary() + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  const testing::ShellRun r = testing::Shell(testing::DubanBinary() + " " + args, with_stderr);
+  return {r.exit_code, r.output};
 }
 
 class TokenCliTest : public ::testing::Test {

@@ -10,28 +10,14 @@
 #include <string>
 
 #include "testing/paths.h"
+#include "testing/process.h"
 #include "testing/temp_dir.h"
 
 namespace duban {
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun Duban(const std::string& args) {
-  CliRun r;
-  const std::string cmd = testing::DubanBinary() + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using CliRun = testing::ShellRun;
+using testing::Duban;
 
 TEST(CliTest, CheckPassesOnTheDemoConfigAndWarnsAboutHolidayDeadlines) {
   CliRun r = Duban("check --config " + testing::SourcePath("config/duban.yaml"));

@@ -22,47 +22,24 @@
 #include "runtime/real_clock.h"
 #include "store/store.h"
 #include "testing/paths.h"
+#include "testing/process.h"
 #include "testing/temp_dir.h"
 
 namespace duban {
 namespace {
 
-// Starts `duban <args>` with output to `log`; returns its pid.
+// The webhook channel's signing secret comes from the environment.
+const std::map<std::string, std::string> kEnv = {{"HOOK_SECRET", "s3cret-for-tests"}};
+
 pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = std::freopen(log.c_str(), "a", stdout);
-    if (f != nullptr) dup2(fileno(stdout), STDERR_FILENO);
-    setenv("HOOK_SECRET", "s3cret-for-tests", 1);
-    std::vector<char*> argv;
-    static std::string bin = testing::DubanBinary();
-    argv.push_back(bin.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
+  return testing::SpawnDuban(args, log, kEnv);
 }
 
 int RunToEnd(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t pid = Spawn(args, log);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return testing::RunDuban(args, log, kEnv);
 }
 
-// Polls `done` until it holds or `limit` of real time passes: waiting for
-// another process, not timing it.
-template <typename F>
-bool WaitUntil(F done, std::chrono::seconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
+using testing::WaitUntil;
 
 TEST(CrashDeliveryTest, KillNineMidDispatchLosesNothingAndRepeatsOnlyWhatWasInFlight) {
   testing::TempDir dir;

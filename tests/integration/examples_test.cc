@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "testing/paths.h"
+#include "testing/process.h"
 #include "testing/temp_dir.h"
 
 namespace duban {
@@ -31,22 +32,8 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-struct ShellRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-ShellRun Shell(const std::string& cmd) {
-  ShellRun r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using testing::Shell;
+using testing::ShellRun;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -119,6 +106,14 @@ TEST(ExamplesTest, SpringExampleShowsWhatTheDocsSayItShows) {
            // A missed 限期: overdue in the morning after it (quiet hours), then 督办.
            "2024-05-21 08:00 周二  [sms] → 李红梅（jiafeng-office）  ⚠ warning",
            "2024-05-28 08:00 周二  [sms] → 王建国（qinshui-task-force）  ⚠ warning",
+           // ... and is still open at the end: 约谈, countdowns, June 30.
+           "郭南村「隐患房屋」（编号32）逾期22天，经督办仍未整改，建议约谈相关负责人",
+           "距「集中整治阶段」截止（6月25日（周二）23:59）还有8个工作日，尚未完成：郭南村1项",
+           "距「基本完成经营性自建房安全隐患整治」截止（6月30日（周日）23:59）还有1个工作日",
+           "落后单位：郭南村（逾期1项，其中超30天1项）。",
+           "2024-07-01 08:00 周一  [sms] → 李红梅（jiafeng-office）  ⚠ warning\n"
+           "    【嘉峰镇经营性自建房问题整改“百日攻坚”行动】李红梅：「基本完成经营性自建房安全隐患整治」已于6月30日（周日）23:59到期，郭南村（1项）仍未完成",
+           "2024-07-04 08:00 周四  [sms] → 王建国（qinshui-task-force）  ⚠ warning",
        }) {
     EXPECT_NE(text.find(expected), std::string::npos)
         << "the example no longer shows: " << expected << "\n"

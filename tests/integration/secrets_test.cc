@@ -20,6 +20,7 @@
 #include "fakes/fake_webhook.h"
 #include "runtime/real_clock.h"
 #include "testing/paths.h"
+#include "testing/process.h"
 #include "testing/temp_dir.h"
 
 namespace duban {
@@ -29,44 +30,10 @@ constexpr const char* kSmsSecret = "dubanAccessKeySecret0001";
 constexpr const char* kHookSecret = "robot-s3cret-7f3a9c";
 
 std::string Shell(const std::string& cmd, int* exit_code = nullptr) {
-  std::string out;
-  FILE* p = popen(("HOOK_SECRET=" + std::string(kHookSecret) + " " + cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = pclose(p);
-  if (exit_code != nullptr) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = std::freopen(log.c_str(), "a", stdout);
-    if (f != nullptr) dup2(fileno(stdout), STDERR_FILENO);
-    setenv("HOOK_SECRET", kHookSecret, 1);
-    std::vector<char*> argv;
-    static std::string bin = testing::DubanBinary();
-    argv.push_back(bin.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-// Polls `done` until it holds or `limit` of real time passes: waiting for
-// another process, not timing it.
-template <typename F>
-bool WaitUntil(F done, std::chrono::seconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
+  const testing::ShellRun r =
+      testing::Shell("HOOK_SECRET=" + std::string(kHookSecret) + " " + cmd);
+  if (exit_code != nullptr) *exit_code = r.exit_code;
+  return r.output;
 }
 
 TEST(SecretsTest, NoOutputOfAFullRunContainsAProviderKeyARobotSecretOrATokenSecret) {
@@ -125,14 +92,14 @@ TEST(SecretsTest, NoOutputOfAFullRunContainsAProviderKeyARobotSecretOrATokenSecr
   const std::string token_secret = m[2];
 
   const std::string log = dir.File("duban.log");
-  const pid_t pid = Spawn({"serve", "--config", config, "--clock-start",
-                           "2024-03-28T15:59:50+08:00", "--clock-rate", "60"},
-                          log);
-  ASSERT_TRUE(WaitUntil([&] { return sms.Sent().size() >= 10; }, std::chrono::seconds(60)))
+  const pid_t pid = testing::SpawnDuban({"serve", "--config", config, "--clock-start",
+                                       "2024-03-28T15:59:50+08:00", "--clock-rate", "60"},
+                                      log, {{"HOOK_SECRET", kHookSecret}});
+  ASSERT_TRUE(testing::WaitUntil([&] { return sms.Sent().size() >= 10; }, std::chrono::seconds(60)))
       << testing::ReadFileOrDie(log);
   std::smatch port;
   std::string text;
-  ASSERT_TRUE(WaitUntil(
+  ASSERT_TRUE(testing::WaitUntil(
       [&] {
         text = testing::ReadFileOrDie(log);
         return std::regex_search(text, port, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/)"));

@@ -28,6 +28,7 @@
 #include "schedule/schedule.h"
 #include "store/store.h"
 #include "testing/paths.h"
+#include "testing/process.h"
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 
@@ -421,22 +422,8 @@ TEST_F(SpotCheckTest, ProgressOverTheApiIsScopedToTheCaller) {
   EXPECT_OK(run.get());
 }
 
-struct ShellRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-ShellRun Shell(const std::string& cmd) {
-  ShellRun r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using testing::Shell;
+using testing::ShellRun;
 
 // The real binary: a dry run writes nothing; the draw is published once,
 // recorded in the audit log and verifiable from the register; a register
