@@ -3,6 +3,7 @@
 // refused with the right status and field, a weekly report confirmed and a
 // transfer acknowledged through one-tap action links, and all of it in the
 // item's history.
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <spdlog/sinks/ostream_sink.h>
@@ -501,6 +502,102 @@ TEST_F(ApiLifecycleTest, LaggardRankingBlamesTheDepartmentAStuckTransferWaitsOn)
   EXPECT_EQ(a.body["field"], "from") << a.body;
   EXPECT_EQ(Call("GET", path + "?colour=red", office_).status, 422);
   EXPECT_EQ(Call("GET", "/api/v1/campaigns/no-such/laggards", office_).status, 404);
+}
+
+}  // namespace
+}  // namespace duban
+
+namespace duban {
+namespace {
+
+// Hostile input (issue 11, item 4): SQL metacharacters, path traversal,
+// malformed UTF-8 and oversized requests in every kind of field the API
+// reads. Each is refused with a 4xx, and afterwards not one item or audit
+// record has changed and the daemon still serves.
+TEST_F(ApiLifecycleTest, HostileInputIsRefusedAndChangesNothing) {
+  auto snapshot = [&] {
+    SQLite::Database db(town_.database(), SQLite::OPEN_READONLY);
+    return std::to_string(db.execAndGet("SELECT COUNT(*) FROM items").getInt64()) + "/" +
+           db.execAndGet("SELECT COALESCE(MAX(updated_at), 0) FROM items").getString() + "/" +
+           std::to_string(db.execAndGet("SELECT COUNT(*) FROM audit_log").getInt64());
+  };
+  ASSERT_TRUE(client_->Get("/healthz"));  // the loop has finished starting
+  const std::string before = snapshot();
+  const std::vector<std::string> evil = {
+      "jf-jiafeng' OR '1'='1",       "x\"; DROP TABLE items; --",   "../../../../etc/passwd",
+      "..%2F..%2Fetc%2Fpasswd",       "%00",                         "\xff\xfe\xfd",
+      std::string("a\0b", 3),         std::string(70000, 'A'),      "jf-jiafeng/../jf-lizhuang",
+  };
+  int refused = 0;
+  auto expect_4xx = [&](const std::string& what, const httplib::Result& r) {
+    ASSERT_TRUE(r) << what;
+    EXPECT_GE(r->status, 400) << what << ": " << r->body.substr(0, 200);
+    EXPECT_LT(r->status, 500) << what << ": " << r->body.substr(0, 200);
+    ++refused;
+  };
+  const httplib::Headers office = {{"Authorization", "Bearer " + office_}};
+  for (const std::string& s : evil) {
+    const std::string q = httplib::detail::encode_query_param(s);
+    for (const char* param : {"unit", "cursor", "due_from", "limit"}) {
+      expect_4xx(std::string("query ") + param,
+                 client_->Get("/api/v1/items?" + std::string(param) + "=" + q, office));
+    }
+    expect_4xx("path id", client_->Get("/api/v1/items/" + q, office));
+    expect_4xx("campaign path", client_->Get("/api/v1/campaigns/" + q + "/laggards", office));
+    // Every string member of a create, one at a time.
+    for (const char* member : {"campaign", "kind", "owner_unit", "department_unit"}) {
+      json create = {{"campaign", kCampaign},
+                     {"kind", "hazard_case"},
+                     {"owner_unit", "jf-lizhuang"},  // in the office's town
+                     {"fields", {{"house_id", "JF-0099"}, {"hazard_level", "general"}}}};
+      create[member] = s;
+      // Bytes that are not UTF-8 go in as U+FFFD (raw bytes are tried below).
+      std::string body = create.dump(-1, ' ', false, json::error_handler_t::replace);
+      expect_4xx(std::string("create ") + member,
+                 client_->Post("/api/v1/items", office, body, "application/json"));
+    }
+    json event = {{"transition", s}, {"fields", {{"reason", s}}}};
+    expect_4xx("event", client_->Post("/api/v1/items/1/events", office,
+                                      event.dump(-1, ' ', false, json::error_handler_t::replace),
+                                      "application/json"));
+  }
+  // Raw bytes that are not UTF-8 inside JSON, and an oversized header.
+  expect_4xx("raw bytes", client_->Post("/api/v1/items", office,
+                                        "{\"campaign\":\"\xff\xfe\",\"kind\":\"hazard_case\"}",
+                                        "application/json"));
+  expect_4xx("lone surrogate",
+             client_->Post("/api/v1/items", office,
+                           R"({"campaign":"\udc00","kind":"hazard_case","owner_unit":"jf-jiafeng"})",
+                           "application/json"));
+  {
+    httplib::Client c("127.0.0.1", app_->port());
+    auto r = c.Get("/api/v1/items", {{"Authorization", "Bearer " + office_},
+                                     {"X-Padding", std::string(100000, 'x')}});
+    EXPECT_TRUE(!r || r->status >= 400) << (r ? r->body : "");
+  }
+  EXPECT_GT(refused, 100);
+  EXPECT_EQ(snapshot(), before);
+  auto health = client_->Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  SQLite::Database db(town_.database(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+
+  // Metacharacters in free text are data, stored and shown verbatim.
+  const std::string text = "x'; DROP TABLE items; -- ../../etc/passwd <script>";
+  Answer a = Call("POST", "/api/v1/items", office_,
+                  {{"campaign", kCampaign},
+                   {"kind", "hazard_case"},
+                   {"owner_unit", "jf-lizhuang"},
+                   {"key", text},
+                   {"fields", {{"house_id", text}, {"hazard_level", "general"}}}});
+  ASSERT_EQ(a.status, 201) << a.body;
+  a = Call("GET", "/api/v1/items/" + std::to_string(a.body["id"].get<int64_t>()), office_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["key"], text);
+  EXPECT_EQ(a.body["fields"]["house_id"], text);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM items WHERE key = 'x''; DROP TABLE items; -- "
+                          "../../etc/passwd <script>'").getInt(), 1);
 }
 
 }  // namespace
