@@ -96,6 +96,15 @@ std::map<std::string, std::string> UnitCodes(const workflow::SamplingPlan& plan,
   return out;
 }
 
+std::vector<const workflow::ItemKind*> PerUnitKinds(const workflow::WorkflowSpec& spec) {
+  const workflow::ItemKind* sampled = engine::SampledKind(spec);
+  std::vector<const workflow::ItemKind*> out;
+  for (const auto& k : spec.item_kinds) {
+    if (k.has_agency && &k != sampled) out.push_back(&k);
+  }
+  return out;
+}
+
 Result<Published> PublishDraw(engine::Engine& engine, store::Store& store,
                               const workflow::WorkflowSpec& spec, const sampling::Draw& draw,
                               const std::vector<std::string>& owners,
@@ -140,10 +149,7 @@ Result<Published> PublishDraw(engine::Engine& engine, store::Store& store,
     DUBAN_RETURN_IF_ERROR(store.SetMeta(MetaKey(spec.id), std::to_string(appended->seq)));
   }
 
-  std::vector<const workflow::ItemKind*> per_unit;  // county evaluations
-  for (const auto& k : spec.item_kinds) {
-    if (k.has_agency && &k != sampled) per_unit.push_back(&k);
-  }
+  const std::vector<const workflow::ItemKind*> per_unit = PerUnitKinds(spec);
   engine::Actor actor;
   actor.id = "cli";
   actor.via = "cli";

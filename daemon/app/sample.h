@@ -37,6 +37,10 @@ Result<std::vector<std::string>> PlanOwners(const workflow::SamplingPlan& plan,
 std::map<std::string, std::string> UnitCodes(const workflow::SamplingPlan& plan,
                                              const engine::Directory& dir);
 
+// The agency-linked kinds other than the sampled one (county evaluations):
+// PublishDraw creates one of each per plan unit.
+std::vector<const workflow::ItemKind*> PerUnitKinds(const workflow::WorkflowSpec& spec);
+
 struct Published {
   int houses = 0;       // inspection items created
   int evaluations = 0;  // per-county evaluation items created

@@ -149,12 +149,9 @@ int RunSample(const SampleArgs& args) {
   engine::Engine engine(eopts, *s->cli.store);
   engine.SetDirectory(s->dir);
   runtime::RealClock clock;
-  int per_unit_kinds = 0;  // county evaluations: one per unit and agency-linked kind
-  for (const auto& k : s->spec->item_kinds) {
-    if (k.has_agency && &k != engine::SampledKind(*s->spec)) ++per_unit_kinds;
-  }
-  Progress progress("发布抽样 publish",
-                    draw.Houses() + per_unit_kinds * static_cast<int64_t>(draw.units.size()), clock);
+  const auto per_unit = static_cast<int64_t>(PerUnitKinds(*s->spec).size());
+  Progress progress("发布抽样 publish", draw.Houses() + per_unit * static_cast<int64_t>(draw.units.size()),
+                    clock);
   auto published = PublishDraw(engine, *s->cli.store, *s->spec, draw, *owners,
                                s->reg.file, s->cli.now,
                                [&](int done, int) { progress.Update(done); });
