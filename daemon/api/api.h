@@ -57,6 +57,9 @@ struct Deps {
   const Clock* clock = nullptr;      // read on the loop thread
   std::function<double()> uptime_seconds;
   std::string clock_kind;
+  // Called on the loop thread by /healthz: "" when the daemon's own work
+  // runs, else why it does not (e.g. the disk is full). May be empty.
+  std::function<std::string()> trouble;
   // Raw bytes of the action-link HMAC key (LoadOrCreateLinkKey).
   std::string link_key;
   // Where denials and failures are reported; never given a token's secret.

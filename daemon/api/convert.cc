@@ -226,12 +226,17 @@ HttpError ErrorFromStatus(const Status& s) {
       e.status = 403;
       e.code = "forbidden";
       break;
+    case StatusCode::kResourceExhausted:
+      // The store's only use of it: SQLITE_FULL.
+      e.status = 503;
+      e.code = "storage_full";
+      e.detail = "the database's disk is full: nothing was saved; retry once space is freed";
+      break;
     case StatusCode::kUnavailable:
     case StatusCode::kDeadlineExceeded:
-    case StatusCode::kResourceExhausted:
       e.status = 503;
       e.code = "unavailable";
-      e.detail = "the daemon is busy; retry shortly";
+      e.detail = "the daemon is busy or cannot write its database: nothing was saved; retry shortly";
       break;
     default:
       e.status = 500;

@@ -289,16 +289,19 @@ namespace {
 
 void RegisterHealth(HttpServer::Impl& s) {
   s.Raw("GET", "/healthz", "/healthz", [&s](const httplib::Request&, httplib::Response& res) {
-    auto db = RunOnLoop<Status>(s.deps.post, s.options.loop_timeout,
-                                [&s] { return s.deps.store->Ping(); });
+    auto db = RunOnLoop<std::pair<Status, std::string>>(s.deps.post, s.options.loop_timeout, [&s] {
+      return std::make_pair(s.deps.store->Ping(), s.deps.trouble ? s.deps.trouble() : "");
+    });
     nlohmann::json body = {
         {"version", DUBAN_VERSION},
         {"uptime_seconds", s.deps.uptime_seconds ? s.deps.uptime_seconds() : 0.0},
         {"clock", s.deps.clock_kind},
     };
-    const bool ok = db.has_value() && db->ok();
+    // Reads can still work while writes fail (a full disk): both are told.
+    const bool ok = db.has_value() && db->first.ok() && db->second.empty();
     body["status"] = ok ? "ok" : "degraded";
-    body["database"] = !db.has_value() ? "timeout" : (db->ok() ? "ok" : db->message());
+    body["database"] = !db.has_value() ? "timeout" : (db->first.ok() ? "ok" : db->first.message());
+    if (db.has_value() && !db->second.empty()) body["work"] = db->second;
     res.status = ok ? 200 : 503;
     res.set_content(body.dump(), "application/json");
   });

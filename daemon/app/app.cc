@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 #include "api/api.h"
@@ -41,6 +42,10 @@ struct App::Impl {
   std::unique_ptr<runtime::Loop::Timer> wake;
   std::thread stopper;
   bool stopping = false;
+  // Since when the due work has been failing (a full disk, a lock held too
+  // long), and why; /healthz reports it. Loop thread only.
+  std::optional<SystemTime> failing_since;
+  std::string failing_why;
 
   void BeginStop();
   void Reload();
@@ -49,6 +54,22 @@ struct App::Impl {
 };
 
 namespace {
+
+// The action-link key: from server.link_key (a file or systemd credential,
+// so a copied database cannot mint links) or else the database's own.
+Result<std::string> LinkKey(const config::DaemonConfig& cfg, store::Store& store) {
+  if (!cfg.link_key) return api::LoadOrCreateLinkKey(store);
+  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+  auto key = config::ResolveSecret(*cfg.link_key, dir != nullptr ? dir : "");
+  if (!key.ok()) return Status(key.status().code(), "server.link_key: " + key.status().message());
+  if (key->size() < 32) {
+    return Status::InvalidArgument(
+        "server.link_key must be at least 32 bytes; make one with "
+        "`head -c 48 /dev/urandom | base64 > link.key`",
+        cfg.link_key->ToString());
+  }
+  return *key;
+}
 
 Result<std::shared_ptr<const config::DaemonConfig>> LoadConfigOrError(
     const std::string& path) {
@@ -142,6 +163,11 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
   impl->runner = std::move(*runner);
 
   impl->metrics.Describe("duban_build_info", "gauge", "Build information.");
+  impl->metrics.Describe("duban_tick_failing", "gauge",
+                         "1 while due work (timers, digests, dispatch) keeps failing, e.g. disk full.");
+  impl->metrics.Describe("duban_tick_failures_total", "counter",
+                         "Wake-ups whose due work failed and was retried.");
+  impl->metrics.Set("duban_tick_failing", {}, 0);
   impl->metrics.Set("duban_build_info", {{"version", DUBAN_VERSION}}, 1);
   impl->metrics.Describe("process_start_time_seconds", "gauge",
                          "Start time of the process since the Unix epoch, in seconds.");
@@ -153,7 +179,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
   aopts.port = options.port.value_or(impl->config->listen_port);
   aopts.threads = impl->config->http_threads;
   aopts.public_url = impl->config->public_url;
-  auto link_key = api::LoadOrCreateLinkKey(*impl->store);
+  auto link_key = LinkKey(*impl->config, *impl->store);
   if (!link_key.ok()) return link_key.status();
   api::Deps deps;
   deps.metrics = &impl->metrics;
@@ -165,6 +191,10 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options,
            1000.0;
   };
   deps.clock_kind = impl->clock->Kind();
+  deps.trouble = [raw]() -> std::string {
+    if (!raw->failing_since) return "";
+    return "due work failing since " + FormatUtc(*raw->failing_since) + ": " + raw->failing_why;
+  };
   deps.engine = &impl->runner->engine();
   deps.clock = impl->clock;
   deps.link_key = std::move(*link_key);
@@ -260,8 +290,22 @@ void App::Impl::Wake() {
   const SystemTime now = clock->Now();
   auto tick = runner->Tick(now);
   if (!tick.ok()) {
-    log->error("engine tick failed, retrying in a minute: {}", tick.status().ToString());
-  } else if (tick->did_work()) {
+    // Nothing is lost: a failed tick's transaction rolled back, and its
+    // timers are still due at the next try.
+    if (!failing_since) {
+      failing_since = now;
+      metrics.Set("duban_tick_failing", {}, 1);
+    }
+    failing_why = tick.status().ToString();
+    metrics.Increment("duban_tick_failures_total", {});
+    log->error("engine tick failed, retrying in a minute: {}", failing_why);
+  } else if (failing_since) {
+    log->warn("engine tick works again after failing since {}", FormatUtc(*failing_since));
+    failing_since.reset();
+    failing_why.clear();
+    metrics.Set("duban_tick_failing", {}, 0);
+  }
+  if (tick.ok() && tick->did_work()) {
     log->info("tick: {} timer(s) ({} skipped, {} obsolete), {} item(s) created, {} digest(s), "
               "{} message(s) dispatched",
               tick->engine.timers, tick->engine.skipped, tick->engine.obsolete,
