@@ -116,18 +116,6 @@ void ReadSmsTemplates(const YAML::Node& node, const std::string& path, yamlread:
 
 // Parses "file:/p", "env:NAME" or "credential:NAME". The value itself is never
 // echoed in a message: if someone pasted a real key, it must not reach a log.
-bool ParseSecretRef(const std::string& text, SecretRef* out) {
-  const size_t colon = text.find(':');
-  if (colon == std::string::npos || colon + 1 >= text.size()) return false;
-  const std::string kind = text.substr(0, colon);
-  out->name = text.substr(colon + 1);
-  if (kind == "file") out->kind = SecretRef::Kind::kFile;
-  else if (kind == "env") out->kind = SecretRef::Kind::kEnv;
-  else if (kind == "credential") out->kind = SecretRef::Kind::kCredential;
-  else return false;
-  return true;
-}
-
 }  // namespace
 
 const std::vector<std::string>& ChannelTypes() {

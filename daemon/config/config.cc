@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "config/channel_keys.h"
@@ -78,6 +79,18 @@ void ReadChannels(const YAML::Node& list, yamlread::Context& ctx, DaemonConfig& 
 
 }  // namespace
 
+bool ParseSecretRef(const std::string& text, SecretRef* out) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon + 1 >= text.size()) return false;
+  const std::string kind = text.substr(0, colon);
+  out->name = text.substr(colon + 1);
+  if (kind == "file") out->kind = SecretRef::Kind::kFile;
+  else if (kind == "env") out->kind = SecretRef::Kind::kEnv;
+  else if (kind == "credential") out->kind = SecretRef::Kind::kCredential;
+  else return false;
+  return true;
+}
+
 std::string SecretRef::ToString() const {
   switch (kind) {
     case Kind::kFile: return "file:" + name;
@@ -123,6 +136,16 @@ std::shared_ptr<const DaemonConfig> LoadConfigText(const std::string& text,
         cfg->public_url = u;
       }
     }
+    if (auto key = server.String("link_key")) {
+      SecretRef ref;
+      if (!ParseSecretRef(*key, &ref)) {
+        server.Error("link_key",
+                     "secrets must be given by reference, not inline (the value is not shown here)",
+                     "write file:/path/to/link.key or credential:NAME");
+      } else {
+        cfg->link_key = ref;
+      }
+    }
     server.Finish();
   }
   if (auto db_node = top.Map("database", true)) {
@@ -150,15 +173,18 @@ std::shared_ptr<const DaemonConfig> LoadConfigText(const std::string& text,
       long long v = -1;
       char extra = 0;
       const int got = std::sscanf(text->c_str(), "%lld%c%c", &v, &unit, &extra);
-      const Millis m = unit == 's'   ? Millis(std::chrono::seconds(v))
-                       : unit == 'm' ? Millis(std::chrono::minutes(v))
-                       : unit == 'h' ? Millis(std::chrono::hours(v))
-                                     : Millis(-1);
-      if (got != 2 || v < 0 || m < Millis(0)) {
+      const long long ms_per_unit = unit == 's'   ? 1000
+                                    : unit == 'm' ? 60 * 1000
+                                    : unit == 'h' ? 3600 * 1000
+                                                  : 0;
+      // Bounded before multiplying: an overflow would be undefined, and in
+      // practice wrapped "2562047788015216h" to half an hour.
+      if (got != 2 || ms_per_unit == 0 || v < 0 ||
+          v > std::numeric_limits<Millis::rep>::max() / ms_per_unit) {
         n.Error(key, fmt::format("invalid duration '{}'", *text), "write e.g. 90s, 2m or 1h");
         return;
       }
-      *out = m;
+      *out = Millis(v * ms_per_unit);
     };
     duration("group_wait", &cfg->group_wait);
     duration("channel_alert_after", &cfg->channel_alert_after);

@@ -72,6 +72,10 @@ struct DaemonConfig {
   // base of one-tap action links ("https://duban.example.gov.cn", no
   // trailing slash). Empty means http://<listen host>:<bound port>.
   std::string public_url;
+  // server.link_key: the action-link HMAC key (at least 32 bytes), from a
+  // file or systemd credential. Unset: a key kept in the database's meta
+  // table, which travels with every backup; production should set it.
+  std::optional<SecretRef> link_key;
   std::string database_path;
   int busy_timeout_ms = 5000;
   std::string time_zone = "Asia/Shanghai";
@@ -100,6 +104,10 @@ std::shared_ptr<const DaemonConfig> LoadConfig(const std::string& path,
 std::shared_ptr<const DaemonConfig> LoadConfigText(const std::string& text,
                                                    const std::string& file_name,
                                                    Diagnostics* diags);
+
+// Parses "file:/path", "env:NAME" or "credential:NAME"; false for anything
+// else (an inline secret).
+bool ParseSecretRef(const std::string& text, SecretRef* out);
 
 // Returns the secret's value. `credentials_dir` is $CREDENTIALS_DIRECTORY (set
 // by systemd for LoadCredential=). Errors name the reference, never a value.

@@ -100,6 +100,26 @@ TEST(ConfigTest, InlineSecretIsRefusedWithoutEchoingIt) {
   EXPECT_EQ(diags.ToString().find("abcdef0123456789secret"), std::string::npos);
 }
 
+TEST(ConfigTest, TheLinkKeyIsAReferenceNeverAValue) {
+  std::string text = kValid;
+  text.replace(text.find("  listen: 127.0.0.1:9090\n"), 25,
+               "  listen: 127.0.0.1:9090\n  link_key: credential:link.key\n");
+  Diagnostics diags;
+  auto cfg = LoadConfigText(text, "s.yaml", &diags);
+  ASSERT_NE(cfg, nullptr) << diags.ToString();
+  ASSERT_TRUE(cfg->link_key.has_value());
+  EXPECT_EQ(cfg->link_key->ToString(), "credential:link.key");
+  EXPECT_FALSE(LoadConfigText(kValid, "s.yaml", &diags)->link_key.has_value());
+
+  text.replace(text.find("credential:link.key"), 19, "0123456789abcdef-inline-key");
+  Diagnostics bad;
+  EXPECT_EQ(LoadConfigText(text, "s.yaml", &bad), nullptr);
+  ASSERT_EQ(bad.items().size(), 1u);
+  EXPECT_EQ(bad.items()[0].line, 3);
+  EXPECT_EQ(bad.items()[0].path, "server.link_key");
+  EXPECT_EQ(bad.ToString().find("0123456789abcdef-inline-key"), std::string::npos);
+}
+
 TEST(ConfigTest, BadListenAndUnknownChannelType) {
   const std::string text = R"(server:
   listen: localhost
@@ -168,6 +188,28 @@ TEST(NotifyConfigTest, ABadDurationIsNamedWithItsLine) {
   EXPECT_EQ(cfg, nullptr);
   EXPECT_NE(diags.ToString().find("duban.yaml:7"), std::string::npos) << diags.ToString();
   EXPECT_NE(diags.ToString().find("invalid duration 'soon'"), std::string::npos);
+}
+
+// Found while writing fuzz/config_fuzzer (UBSan reports it on this input):
+// multiplying to milliseconds overflowed, and in practice wrapped
+// "2562047788015216h" to 1792 s, which was then accepted as the group wait.
+TEST(NotifyConfigTest, ADurationBeyondTheClockRangeIsRefused) {
+  auto load = [](const std::string& value, Diagnostics* diags) {
+    return LoadConfigText(
+        "server: {listen: 127.0.0.1:0}\ndatabase: {path: x.db}\ncampaigns: [c.yaml]\n"
+        "templates_dir: t\nholidays: h.csv\nnotify:\n  group_wait: " + value + "\n",
+        "/tmp/duban.yaml", diags);
+  };
+  for (const char* value : {"2562047788015216h", "2562047788016h", "153722867280913m",
+                            "9223372036854776s", "99999999999999999999h"}) {
+    Diagnostics diags;
+    EXPECT_EQ(load(value, &diags), nullptr) << value;
+    EXPECT_NE(diags.ToString().find("invalid duration"), std::string::npos) << value;
+  }
+  Diagnostics diags;
+  auto longest = load("2562047788015h", &diags);
+  ASSERT_NE(longest, nullptr) << diags.ToString();
+  EXPECT_EQ(longest->group_wait, std::chrono::hours(2562047788015));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // API token, then every output it produced is searched for the secrets: the
 // log, every HTTP answer (/metrics, /healthz, the API, a refused token), the
 // audit export, `duban channel list` and `duban check`. None may appear.
+// The action-link key comes from a systemd credential and signs the links.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <regex>
 #include <thread>
 
+#include "api/action_link.h"
 #include "base/time_format.h"
 #include "fakes/fake_alibaba_sms.h"
 #include "fakes/fake_webhook.h"
@@ -28,6 +30,7 @@ namespace {
 
 constexpr const char* kSmsSecret = "dubanAccessKeySecret0001";
 constexpr const char* kHookSecret = "robot-s3cret-7f3a9c";
+constexpr const char* kLinkKey = "link-key-from-a-systemd-credential-0123456789";
 
 std::string Shell(const std::string& cmd, int* exit_code = nullptr) {
   const testing::ShellRun r =
@@ -49,9 +52,12 @@ TEST(SecretsTest, NoOutputOfAFullRunContainsAProviderKeyARobotSecretOrATokenSecr
   runtime::RealClock clock;
   fakes::FakeWebhook hook(&clock, {});
   const std::string secret_file = dir.Write("aliyun.secret", kSmsSecret);
+  // The link-signing key as systemd hands it over: a file in
+  // $CREDENTIALS_DIRECTORY, named by server.link_key.
+  dir.Write("creds/link.key", std::string(kLinkKey) + "\n");
   const std::string config = dir.Write(
       "duban.yaml",
-      "server:\n  listen: 127.0.0.1:0\n"
+      "server:\n  listen: 127.0.0.1:0\n  link_key: credential:link.key\n"
       "database:\n  path: " + dir.File("duban.db") + "\n"
       "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
       "templates_dir: " + testing::SourcePath("templates") + "\n"
@@ -94,7 +100,8 @@ TEST(SecretsTest, NoOutputOfAFullRunContainsAProviderKeyARobotSecretOrATokenSecr
   const std::string log = dir.File("duban.log");
   const pid_t pid = testing::SpawnDuban({"serve", "--config", config, "--clock-start",
                                        "2024-03-28T15:59:50+08:00", "--clock-rate", "60"},
-                                      log, {{"HOOK_SECRET", kHookSecret}});
+                                      log, {{"HOOK_SECRET", kHookSecret},
+                                             {"CREDENTIALS_DIRECTORY", dir.File("creds")}});
   ASSERT_TRUE(testing::WaitUntil([&] { return sms.Sent().size() >= 10; }, std::chrono::seconds(60)))
       << testing::ReadFileOrDie(log);
   std::smatch port;
@@ -114,6 +121,22 @@ TEST(SecretsTest, NoOutputOfAFullRunContainsAProviderKeyARobotSecretOrATokenSecr
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 200) << path << " " << r->body;
     outputs += r->body;
+  }
+  // An action link signed with the credential's key is taken (whatever the
+  // item's state makes of it); one signed with any other key is not.
+  api::LinkGrant grant;
+  grant.item = 1;
+  grant.contact = "jf-jiafeng-liaison";
+  grant.state = "owed";
+  grant.expires_at = *ParseRfc3339("2030-01-01T00:00:00+08:00");
+  for (const std::string& key : {std::string(kLinkKey), std::string("another-key-of-the-same-length-0123456789")}) {
+    auto token = api::SignLink(grant, key);
+    ASSERT_TRUE(token.ok());
+    auto page = client.Get("/a/" + *token);
+    ASSERT_TRUE(page);
+    const bool forged = page->status == 403 && page->body.find("此链接不完整或已被改动") != std::string::npos;
+    EXPECT_EQ(forged, key != kLinkKey) << page->status << " " << page->body.substr(0, 300);
+    outputs += page->body;
   }
   // A forged token with the right id: refused, and logged without the secret.
   auto forged = client.Get("/api/v1/items", {{"Authorization",
@@ -137,7 +160,13 @@ TEST(SecretsTest, NoOutputOfAFullRunContainsAProviderKeyARobotSecretOrATokenSecr
   EXPECT_NE(outputs.find("\"state\":\"sent\""), std::string::npos);  // the outbox page
   EXPECT_NE(outputs.find("duban_messages_total"), std::string::npos);
   EXPECT_GE(sms.Sent().size(), 10u);
-  for (const std::string& secret : {std::string(kSmsSecret), std::string(kHookSecret), token_secret}) {
+  // The links the daemon accepts are those signed with the credential's
+  // key, and no key was left in the database (where a copied backup would
+  // carry it).
+  EXPECT_EQ(Shell("sqlite3 " + dir.File("duban.db") + " \"SELECT count(*) FROM meta WHERE key = 'link_key'\""),
+            "0\n");
+  for (const std::string& secret : {std::string(kSmsSecret), std::string(kHookSecret), token_secret,
+                                    std::string(kLinkKey)}) {
     EXPECT_EQ(outputs.find(secret), std::string::npos)
         << "a secret appears in duban's output near: "
         << outputs.substr(outputs.find(secret) > 200 ? outputs.find(secret) - 200 : 0, 400);
