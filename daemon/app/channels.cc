@@ -103,7 +103,7 @@ Result<notify::SmsTemplates> SmsTemplatesOf(const config::ChannelConfig& ch) {
 
 ChannelSet::~ChannelSet() {
   // First: no completion may reach a channel being destroyed.
-  http_.reset();
+  http_.clear();
 }
 
 notify::Channel* ChannelSet::Find(const std::string& name) const {
@@ -130,14 +130,12 @@ Result<std::unique_ptr<ChannelSet>> ChannelSet::Create(
             "channel '{}' ({}) needs the event loop to deliver network answers", ch.name,
             ch.type));
       }
-      if (set->http_ == nullptr) {
-        auto http = notify::HttpClient::Create({}, env.post);
-        if (!http.ok()) return http.status();
-        set->http_ = std::move(*http);
-      }
+      auto http = notify::HttpClient::Create({}, env.post);
+      if (!http.ok()) return http.status();
+      set->http_.push_back(std::move(*http));
       Secrets secrets(ch, credentials_dir);
       notify::ChannelDeps deps;
-      deps.http = set->http_.get();
+      deps.http = set->http_.back().get();
       deps.clock = env.clock;
       deps.find_contact = env.find_contact;
       // Channels that post to the same robot or account share its budget.

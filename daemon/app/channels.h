@@ -38,9 +38,11 @@ struct ChannelEnv {
   std::string credentials_dir;
 };
 
-// Every configured channel, built and owned, plus the HTTP client the
-// network channels share. Destroying the set stops the HTTP client first,
-// so no channel callback runs after it is gone.
+// Every configured channel, built and owned, each network channel with an
+// HTTP client of its own: a provider that answers slowly fills only its own
+// channel's transfer slots, never another channel's (no head-of-line
+// blocking). Destroying the set stops the HTTP clients first, so no channel
+// callback runs after it is gone.
 class ChannelSet {
  public:
   // kInvalidArgument naming the channel for a bad setting, kNotFound for a
@@ -58,7 +60,7 @@ class ChannelSet {
   std::vector<std::unique_ptr<notify::Channel>> owned_;
   std::map<std::string, notify::Channel*> by_name_;
   std::map<std::string, std::shared_ptr<notify::RateLimiter>> limiters_;  // by endpoint
-  std::unique_ptr<notify::HttpClient> http_;
+  std::vector<std::unique_ptr<notify::HttpClient>> http_;  // one per network channel
 };
 
 // True for the types that talk to a provider over the network.

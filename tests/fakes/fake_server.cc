@@ -130,6 +130,11 @@ void FakeServer::ForceFault(Fault fault, int times) {
   faults_.emplace_back(std::move(fault), times);
 }
 
+void FakeServer::ClearFaults() {
+  std::lock_guard<std::mutex> lock(faults_mu_);
+  faults_.clear();
+}
+
 bool FakeServer::TakeFault(Fault* fault) {
   std::lock_guard<std::mutex> lock(faults_mu_);
   if (faults_.empty()) return false;

@@ -86,6 +86,8 @@ class FakeServer {
 
   // The next `times` requests get `fault` (queued after earlier faults).
   void ForceFault(Fault fault, int times = 1);
+  // Drops the faults not yet applied.
+  void ClearFaults();
   // Wakes every stalled request; each then answers normally.
   void ReleaseStalled();
   // Blocks until at least `count` requests are stalled or `limit` passes.

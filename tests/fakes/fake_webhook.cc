@@ -80,7 +80,7 @@ FakeReply FakeWebhook::Handle(const httplib::Request& req, SystemTime now) {
   delivered_.push_back({key, body, now});
   FakeReply r = Answer(200, {{"ok", true}, {"duplicate", duplicate}});
   r.idempotency_key = key;
-  r.deliveries = 1;
+  r.deliveries = duplicate ? 0 : 1;  // the receiver acts on a key once
   return r;
 }
 

@@ -2,9 +2,12 @@
 // X-Duban-Timestamp / X-Duban-Signature scheme of notify/channels/signing.h,
 // the X-Duban-Idempotency-Key header, body size and an optional rate limit,
 // and answers with plain HTTP statuses:
-//   200 {"ok":true,"duplicate":false|true}  accepted (a repeated key is still
-//                                           accepted and counted, so tests
-//                                           can see double sends)
+//   200 {"ok":true,"duplicate":false|true}  accepted; a repeated key is
+//                                           accepted and listed in Delivered()
+//                                           (tests see double sends) but acted
+//                                           on once: DeliveriesFor(key) counts
+//                                           it once, as a receiver that
+//                                           deduplicates on the key would
 //   400 not JSON / missing idempotency key  401 bad signature or stale time
 //   404 unknown path   405 not POST   413 body too large
 //   429 {"error":"rate limited"} with Retry-After: <seconds>

@@ -60,8 +60,10 @@ TEST_F(WebhookChannelTest, ARetryCarriesTheSameKeySoTheReceiverCanDropIt) {
   EXPECT_EQ(Send(*ch, row).kind, Kind::kRetrySoon);  // timed out, but delivered
   fake_.ReleaseStalled();
   EXPECT_EQ(Send(*ch, row).kind, Kind::kSent);
-  EXPECT_EQ(fake_.DeliveriesFor("digest/43/county-bridge"), 2);
+  // It arrived twice, under one key, and the receiver acted on it once.
+  ASSERT_EQ(fake_.Delivered().size(), 2u);
   EXPECT_EQ(fake_.Delivered().at(1).idempotency_key, "digest/43/county-bridge");
+  EXPECT_EQ(fake_.DeliveriesFor("digest/43/county-bridge"), 1);
 }
 
 TEST_F(WebhookChannelTest, StatusesMapToOutcomes) {
