@@ -155,8 +155,8 @@ Status Apply(const Event& e, engine::Engine& engine, store::Store& store, System
 
 void RecordingChannel::Send(const store::OutboxRow& row,
                             std::function<void(notify::SendResult)> done) {
-  out_->push_back({clock_.Now(), row.channel, row.recipient, "", row.address, row.binding,
-                   row.severity, row.body});
+  out_->push_back({clock_.Now(), row.idempotency_key, row.channel, row.recipient, "", row.address,
+                   row.binding, row.severity, row.body});
   done({notify::SendResult::Kind::kSent, fmt::format("sim-{}", row.id), "", {}});
 }
 
@@ -185,6 +185,7 @@ Result<SimulationResult> Simulate(const config::DaemonConfig& config,
   SimulationResult result;
   VirtualClock clock(options.from);
   RecordingChannel recorder(clock, &result.messages);
+  notify::Channel* deliver = options.wrap_channel ? options.wrap_channel(&recorder) : &recorder;
   size_t next_event = 0;
   bool restarted = !options.restart_at.has_value();
 
@@ -193,7 +194,7 @@ Result<SimulationResult> Simulate(const config::DaemonConfig& config,
     if (!store.ok()) return store.status();
     // The copy must not be refused for the live database's clock kind.
     DUBAN_RETURN_IF_ERROR((*store)->SetMeta("clock_kind", clock.Kind()));
-    RunnerDeps deps{&config, store->get(), &clock, &log, &loaded, &recorder, nullptr};
+    RunnerDeps deps{&config, store->get(), &clock, &log, &loaded, deliver, nullptr};
     auto runner = Runner::Create(deps);
     if (!runner.ok()) return runner.status();
     DUBAN_RETURN_IF_ERROR((*runner)->Start(clock.Now()));

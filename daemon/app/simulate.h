@@ -5,6 +5,8 @@
 
 #include <spdlog/logger.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,7 @@ namespace duban::app {
 
 struct SimulatedMessage {
   SystemTime at;            // when it would be delivered
+  std::string key;          // the outbox row's idempotency key
   std::string channel;
   std::string recipient;    // contact id
   std::string recipient_name;
@@ -49,6 +52,10 @@ struct SimulationOptions {
   // Stop at this instant, then restart (re-open the store and a fresh
   // runner) before going on: proves a restart changes nothing. Tests only.
   std::optional<SystemTime> restart_at;
+  // Delivers instead of the recorder when set (tests only: a channel that
+  // fails at random, for the soak test). It is handed the recorder to pass
+  // what it delivers on to, and returns a channel the caller owns.
+  std::function<notify::Channel*(notify::Channel* recorder)> wrap_channel;
 };
 
 struct SimulationResult {
