@@ -3,9 +3,15 @@
 // pagination. Lifecycle scenarios are in tests/integration/api_*_test.cc.
 #include "api/api.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
+
+#include <cerrno>
 
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -65,6 +71,21 @@ class HttpServerTest : public ::testing::Test {
     ASSERT_OK(store_->UpsertContacts(contacts));
     engine_ = std::make_unique<engine::Engine>(engine::Options{}, *store_);
     engine_->SetDirectory(std::make_shared<engine::Directory>(units, contacts));
+    Options opts;
+    opts.port = 0;
+    opts.threads = 2;
+    opts.max_body_bytes = 4096;
+    auto server = HttpServer::Create(opts, MakeDeps());
+    ASSERT_OK(server);
+    server_ = std::move(*server);
+    server_->Start();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+  }
+
+  Deps MakeDeps() {
     Deps deps;
     deps.metrics = &metrics_;
     // The test thread is the "loop": tasks run at once, in the caller.
@@ -80,18 +101,7 @@ class HttpServerTest : public ::testing::Test {
       std::lock_guard<std::mutex> lock(log_mu_);
       log_ += text + "\n";
     };
-    Options opts;
-    opts.port = 0;
-    opts.threads = 2;
-    opts.max_body_bytes = 4096;
-    auto server = HttpServer::Create(opts, std::move(deps));
-    ASSERT_OK(server);
-    server_ = std::move(*server);
-    server_->Start();
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
-  void TearDown() override {
-    if (server_) server_->Stop();
+    return deps;
   }
 
   // Stores a token and returns its bearer string.
@@ -369,6 +379,52 @@ TEST_F(HttpServerTest, RequestsAreCountedByRouteNotByPath) {
   const std::string text = metrics_.Render();
   EXPECT_NE(text.find("route=\"/api/v1/items/{id}\",code=\"404\"} 2"), std::string::npos)
       << text;
+}
+
+// A client that opens a connection and sends half a request, then nothing,
+// is cut off after the read timeout; it does not hold a worker for good, and
+// the server answers others once the workers are free again. (A client that
+// trickles a byte every few seconds is the reverse proxy's to stop; see
+// docs/operations.md.)
+TEST_F(HttpServerTest, AClientThatStopsMidRequestIsCutOffAfterTheReadTimeout) {
+  Options opts;
+  opts.port = 0;
+  opts.threads = 2;
+  opts.read_timeout = std::chrono::seconds(1);
+  auto server = HttpServer::Create(opts, MakeDeps());
+  ASSERT_OK(server);
+  (*server)->Start();
+  std::vector<int> slow;
+  for (int i = 0; i < 2; ++i) {  // as many as there are workers
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>((*server)->port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const std::string half = "POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n";
+    ASSERT_EQ(send(fd, half.data(), half.size(), 0), static_cast<ssize_t>(half.size()));
+    // recv() below gives up after 20 s: if the server never closes, it fails.
+    timeval limit{20, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    slow.push_back(fd);
+  }
+  for (int fd : slow) {
+    char buf[512];
+    ssize_t n = 0;
+    std::string answer;
+    while ((n = recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
+    EXPECT_EQ(n, 0) << "the server did not close a stalled connection (errno " << errno << ")";
+    // It said nothing, or refused the request: never a 2xx to half a request.
+    EXPECT_TRUE(answer.empty() || answer.rfind("HTTP/1.1 4", 0) == 0) << answer;
+    close(fd);
+  }
+  httplib::Client other("127.0.0.1", (*server)->port());
+  auto r = other.Get("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  (*server)->Stop();
 }
 
 TEST_F(HttpServerTest, EveryRouteIsInTheOpenApiDocument) {
