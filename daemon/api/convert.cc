@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "base/time_format.h"
 
@@ -32,10 +33,20 @@ Result<workflow::FieldValues> FieldValuesFromJson(const nlohmann::json& j) {
     if (v.is_null()) continue;
     if (v.is_boolean()) {
       out[name] = v.get<bool>();
+    } else if (v.is_number_unsigned() &&
+               v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      // get<int64_t>() would wrap it to a negative number.
+      return Status::InvalidArgument(
+          fmt::format("{}: {} is too large for a whole number", name, v.dump()));
     } else if (v.is_number_integer()) {
       out[name] = v.get<int64_t>();
     } else if (v.is_number_float()) {
       const double d = v.get<double>();
+      // Range first: converting a double outside int64_t is undefined.
+      if (!(d >= -0x1p63 && d < 0x1p63)) {
+        return Status::InvalidArgument(
+            fmt::format("{}: {} is too large for a whole number", name, v.dump()));
+      }
       // 3.0 is a whole number to a person filling in a form.
       if (d != static_cast<double>(static_cast<int64_t>(d))) {
         return Status::InvalidArgument(fmt::format("{}: expected a whole number", name));

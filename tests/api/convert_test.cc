@@ -72,6 +72,24 @@ TEST(ConvertTest, FieldValuesFromJsonTakesScalarsOnly) {
   EXPECT_EQ(ErrorFromStatus(r.status()).field, "mis_checked");
 }
 
+// Found by fuzz/api_body_fuzzer: 1e19 was cast to int64_t (undefined
+// behaviour), and 18446744073709551615 was read as -1 and accepted.
+TEST(ConvertTest, FieldValuesFromJsonRefusesNumbersBeyondInt64) {
+  for (const char* bad : {R"({"n": 18446744073709551615})", R"({"n": 9223372036854775808})",
+                          R"({"n": 1e19})", R"({"n": -1e19})", R"({"n": 9.3e18})",
+                          R"({"n": 1e300})"}) {
+    auto r = FieldValuesFromJson(nlohmann::json::parse(bad));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(ErrorFromStatus(r.status()).field, "n") << bad;
+  }
+  auto edges = FieldValuesFromJson(nlohmann::json::parse(
+      R"({"max": 9223372036854775807, "min": -9223372036854775808, "f": -9.2e18})"));
+  ASSERT_TRUE(edges.ok()) << edges.status().ToString();
+  EXPECT_EQ(std::get<int64_t>(edges->at("max")), INT64_MAX);
+  EXPECT_EQ(std::get<int64_t>(edges->at("min")), INT64_MIN);
+  EXPECT_EQ(std::get<int64_t>(edges->at("f")), -9200000000000000000);
+}
+
 TEST(ConvertTest, ItemJsonHidesBookkeepingAndSaysOverdue) {
   store::Item it;
   it.id = 7;
