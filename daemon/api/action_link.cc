@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <limits>
 #include <vector>
 
 #include "base/crypto.h"
@@ -15,6 +16,8 @@ namespace {
 // misread as new ones.
 constexpr std::string_view kVersion = "v1";
 constexpr size_t kKeyBytes = 32;
+// The largest expiry, in seconds, that fits SystemTime's milliseconds.
+constexpr int64_t kMaxExpirySeconds = std::numeric_limits<int64_t>::max() / 1000;
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -84,6 +87,10 @@ VerifiedLink VerifyLink(std::string_view token, std::string_view key, SystemTime
   LinkGrant g;
   int64_t exp = 0;
   if (!ParseInt(parts[1], &g.item) || g.item <= 0 || !ParseInt(parts[5], &exp)) return out;
+  // Only payloads SignLink wrote pass the MAC, and it writes neither an
+  // expiry this far out nor an empty contact; refuse them all the same,
+  // rather than overflow the conversion to milliseconds or act for no one.
+  if (exp > kMaxExpirySeconds || exp < -kMaxExpirySeconds || parts[2].empty()) return out;
   g.contact = std::string(parts[2]);
   if (parts[3] == "report") {
     g.action = LinkAction::kReport;

@@ -91,6 +91,24 @@ TEST(ActionLinkTest, MalformedTokensAreRefusedWithoutParsing) {
   EXPECT_EQ(VerifyLink(token, kKey, kNow).check, LinkCheck::kMalformed);
 }
 
+// Found by fuzz/action_link_fuzzer, with payloads signed by the right key:
+// an expiry past SystemTime's range overflowed "exp * 1000" (undefined; in
+// practice a link expired long ago), and an empty contact verified although
+// SignLink never issues one.
+TEST(ActionLinkTest, SignedPayloadsSignLinkCannotWriteAreMalformed) {
+  auto sign = [](const std::string& payload) {
+    return crypto::Base64Url(payload) + "." + crypto::Base64Url(crypto::HmacSha256(kKey, payload));
+  };
+  for (const char* payload :
+       {"v1|42|c|report|due|9223372036854776", "v1|42|c|report|due|-9223372036854776",
+        "v1|42||report|due|1713000000"}) {
+    EXPECT_EQ(VerifyLink(sign(payload), kKey, kNow).check, LinkCheck::kMalformed) << payload;
+  }
+  const VerifiedLink last = VerifyLink(sign("v1|42|c|report|due|9223372036854775"), kKey, kNow);
+  EXPECT_EQ(last.check, LinkCheck::kOk);
+  EXPECT_EQ(ToUnixMillis(last.grant.expires_at), 9223372036854775000);
+}
+
 TEST(ActionLinkTest, SigningRefusesFieldsThatWouldBreakThePayload) {
   LinkGrant g = Grant();
   g.contact = "a|b";
