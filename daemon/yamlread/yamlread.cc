@@ -26,10 +26,13 @@ const char* TypeName(const YAML::Node& n) {
   return "something else";
 }
 
-// Shortens a scalar for quoting inside a message.
+// Shortens a scalar for quoting inside a message, at a character boundary:
+// cutting at a fixed byte split Chinese values inside a character.
 std::string Quote(const std::string& s) {
   if (s.size() <= 40) return "'" + s + "'";
-  return "'" + s.substr(0, 37) + "...'";
+  size_t cut = 37;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return "'" + s.substr(0, cut) + "...'";
 }
 
 }  // namespace
