@@ -39,7 +39,9 @@ void RegisterHealth(HttpServer::Impl& s);
 }  // namespace
 
 std::string ApiCall::UnknownQuery(std::initializer_list<const char*> allowed) const {
-  for (const auto& [key, value] : query) {
+  for (const auto& entry : query) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const std::string& key = entry.first;
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       return key;
     }
@@ -49,7 +51,8 @@ std::string ApiCall::UnknownQuery(std::initializer_list<const char*> allowed) co
 
 std::string ApiCall::UnknownMember(std::initializer_list<const char*> allowed) const {
   if (!body.is_object()) return "";
-  for (const auto& [key, value] : body.items()) {
+  for (const auto& member : body.items()) {
+    const std::string& key = member.key();
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       return key;
     }
