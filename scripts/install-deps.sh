@@ -13,6 +13,8 @@ packages=(
   libxlsxwriter-dev
   # tests
   libgtest-dev libgmock-dev sqlite3 curl
+  # tests: libFuzzer targets (scripts/fuzz.sh) and clang-tidy (scripts/tidy.sh)
+  clang clang-tidy libclang-rt-14-dev
   # tests: scripts/validate-openapi.py checks docs/openapi.yaml
   python3-yaml python3-jsonschema
   # runtime data: IANA time zones for campaign calendars
