@@ -65,7 +65,10 @@ Result<workflow::FieldValues> FieldValuesFromJson(const nlohmann::json& j) {
 nlohmann::json FieldValuesToJson(const workflow::FieldValues& values) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, v] : values) {
-    std::visit([&](const auto& x) { j[name] = x; }, v);
+    // `key` rather than the binding itself: clang before 16 cannot capture a
+    // structured binding, and the fuzz build uses clang 14.
+    const std::string& key = name;
+    std::visit([&](const auto& x) { j[key] = x; }, v);
   }
   return j;
 }
