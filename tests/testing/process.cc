@@ -1,9 +1,11 @@
 #include "testing/process.h"
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -29,6 +31,9 @@ pid_t SpawnDuban(const std::vector<std::string>& args, const std::string& log,
                  const std::map<std::string, std::string>& env) {
   const pid_t pid = fork();
   if (pid == 0) {
+    // Dies with the test: a test that fails an ASSERT before its kill(), or
+    // is aborted by a sanitizer, must not leave a daemon running.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     FILE* f = std::freopen(log.c_str(), "a", stdout);
     if (f != nullptr) dup2(fileno(stdout), STDERR_FILENO);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
