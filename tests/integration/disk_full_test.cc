@@ -89,23 +89,12 @@ TEST(DiskFullTest, ReadsGoOnWritesAreRefusedAndWhatFellDueIsSentOnceSpaceReturns
   const std::string db = dir.File("disk/duban.db");
   const std::string config = dir.Write(
       "duban.yaml",
-      "server:\n  listen: 127.0.0.1:0\n"
-      "database:\n  path: " + db + "\n"
-      "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
-      "templates_dir: " + testing::SourcePath("templates") + "\n"
-      "holidays: " + testing::SourcePath("config/calendars/cn-holidays.csv") + "\n"
-      "channels:\n"
+      testing::DemoConfig(db,
+                          "channels:\n"
       "  - {name: sms, type: webhook, url: '" + hook.url() + "', secret: 'env:HOOK_SECRET'}\n"
-      "  - {name: town-robot, type: console, family: markdown}\n");
+      "  - {name: town-robot, type: console, family: markdown}\n"));
   const std::string log = dir.File("duban.log");
-  for (const char* what : {"units", "contacts"}) {
-    ASSERT_EQ(testing::RunDuban({"import", what,
-                                 testing::SourcePath(std::string("config/demo/") + what + ".csv"),
-                                 "--config", config},
-                                log, kEnv),
-              0)
-        << testing::ReadFileOrDie(log);
-  }
+  ASSERT_EQ(testing::ImportDemoTown(config, log, kEnv), 0) << testing::ReadFileOrDie(log);
   const std::string liaison = Token(config, "liaison", "jf-jiafeng");
 
   // Thursday's 16:00 reminders to the ten liaisons are ten campaign minutes
@@ -113,15 +102,9 @@ TEST(DiskFullTest, ReadsGoOnWritesAreRefusedAndWhatFellDueIsSentOnceSpaceReturns
   const pid_t pid = testing::SpawnDuban({"serve", "--config", config, "--clock-start",
                                          "2024-03-28T15:50:00+08:00", "--clock-rate", "60"},
                                         log, kEnv);
-  std::smatch port;
-  std::string started;  // `port` points into it
-  ASSERT_TRUE(testing::WaitUntil(
-      [&] {
-        started = testing::ReadFileOrDie(log);
-        return std::regex_search(started, port, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/)"));
-      },
-      std::chrono::seconds(30)));
-  httplib::Client api("127.0.0.1", std::stoi(port[1]));
+  const int port = testing::ServePort(log, std::chrono::seconds(30));
+  ASSERT_NE(port, 0) << testing::ReadFileOrDie(log);
+  httplib::Client api("127.0.0.1", port);
   const httplib::Headers auth = {{"Authorization", "Bearer " + liaison}};
 
   // Committed before the disk fills.

@@ -59,24 +59,13 @@ TEST(KillHarnessTest, FiftyKillsInASimulatedWeekLoseNothingAndRepeatNothing) {
   const std::string db = dir.File("duban.db");
   const std::string config = dir.Write(
       "duban.yaml",
-      "server:\n  listen: 127.0.0.1:0\n"
-      "database:\n  path: " + db + "\n"
-      "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
-      "templates_dir: " + testing::SourcePath("templates") + "\n"
-      "holidays: " + testing::SourcePath("config/calendars/cn-holidays.csv") + "\n"
-      "channels:\n"
+      testing::DemoConfig(db,
+                          "channels:\n"
       "  - {name: sms, type: webhook, url: '" + hook.url() + "', secret: 'env:HOOK_SECRET', "
       "timeout_ms: 3000}\n"
-      "  - {name: town-robot, type: console, family: markdown}\n");
+      "  - {name: town-robot, type: console, family: markdown}\n"));
   const std::string log = dir.File("duban.log");
-  for (const char* what : {"units", "contacts"}) {
-    ASSERT_EQ(testing::RunDuban({"import", what,
-                                 testing::SourcePath(std::string("config/demo/") + what + ".csv"),
-                                 "--config", config},
-                                log, kEnv),
-              0)
-        << testing::ReadFileOrDie(log);
-  }
+  ASSERT_EQ(testing::ImportDemoTown(config, log, kEnv), 0) << testing::ReadFileOrDie(log);
 
   const SystemTime start = *ParseRfc3339("2024-03-25T00:00:00+08:00");
   const SystemTime end = *ParseRfc3339("2024-03-31T18:00:00+08:00");

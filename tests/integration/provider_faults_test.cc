@@ -73,24 +73,15 @@ TEST(ProviderFaultsTest, ASlowThenBrokenProviderHoldsUpNoOtherChannelAlertsOnceA
       dir.Write("contacts.csv", ContactsWith({"jf-wozhuang-liaison", "jiafeng-office"}, "sms2"));
   const std::string config = dir.Write(
       "duban.yaml",
-      "server:\n  listen: 127.0.0.1:0\n"
-      "database:\n  path: " + dir.File("duban.db") + "\n"
-      "campaigns: [" + testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
-      "templates_dir: " + testing::SourcePath("templates") + "\n"
-      "holidays: " + testing::SourcePath("config/calendars/cn-holidays.csv") + "\n"
-      "channels:\n"
+      testing::DemoConfig(dir.File("duban.db"),
+                          "channels:\n"
       "  - {name: sms, type: webhook, url: '" + failing.url() + "', secret: 'env:HOOK_SECRET', "
       "timeout_ms: 10000}\n"
       "  - {name: sms2, type: webhook, url: '" + healthy.url() + "', secret: 'env:HOOK_SECRET'}\n"
       "  - {name: town-robot, type: console, family: markdown}\n"
-      "notify:\n  admin_contact: jiafeng-office\n  channel_alert_after: 1m\n");
+      "notify:\n  admin_contact: jiafeng-office\n  channel_alert_after: 1m\n"));
   const std::string log = dir.File("duban.log");
-  ASSERT_EQ(testing::RunDuban({"import", "units", testing::SourcePath("config/demo/units.csv"),
-                               "--config", config},
-                              log, kEnv),
-            0);
-  ASSERT_EQ(testing::RunDuban({"import", "contacts", contacts, "--config", config}, log, kEnv), 0)
-      << testing::ReadFileOrDie(log);
+  ASSERT_EQ(testing::ImportDemoTown(config, log, kEnv, contacts), 0) << testing::ReadFileOrDie(log);
 
   // The first answers are held for 30 s (longer than the channel's 10 s
   // timeout; duban opens at most 4 connections to one host, so 4 hang and

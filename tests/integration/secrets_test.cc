@@ -104,15 +104,9 @@ TEST(SecretsTest, NoOutputOfAFullRunContainsAProviderKeyARobotSecretOrATokenSecr
                                              {"CREDENTIALS_DIRECTORY", dir.File("creds")}});
   ASSERT_TRUE(testing::WaitUntil([&] { return sms.Sent().size() >= 10; }, std::chrono::seconds(60)))
       << testing::ReadFileOrDie(log);
-  std::smatch port;
-  std::string text;
-  ASSERT_TRUE(testing::WaitUntil(
-      [&] {
-        text = testing::ReadFileOrDie(log);
-        return std::regex_search(text, port, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/)"));
-      },
-      std::chrono::seconds(30)));
-  httplib::Client client("127.0.0.1", std::stoi(port[1]));
+  const int port = testing::ServePort(log, std::chrono::seconds(30));
+  ASSERT_NE(port, 0) << testing::ReadFileOrDie(log);
+  httplib::Client client("127.0.0.1", port);
   const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
   for (const char* path : {"/metrics", "/healthz", "/api/v1/outbox?limit=100",
                            "/api/v1/items?limit=20", "/api/v1/campaigns", "/api/v1/contacts",

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 
 #include "testing/paths.h"
 
@@ -54,6 +55,39 @@ int RunDuban(const std::vector<std::string>& args, const std::string& log,
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string DemoConfig(const std::string& database, const std::string& rest) {
+  return "server:\n  listen: 127.0.0.1:0\n"
+         "database:\n  path: " + database + "\n"
+         "campaigns: [" + SourcePath("workflows/jiafeng-2024-hundred-day.yaml") + "]\n"
+         "templates_dir: " + SourcePath("templates") + "\n"
+         "holidays: " + SourcePath("config/calendars/cn-holidays.csv") + "\n" + rest;
+}
+
+int ImportDemoTown(const std::string& config, const std::string& log,
+                   const std::map<std::string, std::string>& env, const std::string& contacts) {
+  const std::string files[][2] = {
+      {"units", SourcePath("config/demo/units.csv")},
+      {"contacts", contacts.empty() ? SourcePath("config/demo/contacts.csv") : contacts}};
+  for (const auto& [what, file] : files) {
+    if (int rc = RunDuban({"import", what, file, "--config", config}, log, env); rc != 0) return rc;
+  }
+  return 0;
+}
+
+int ServePort(const std::string& log, std::chrono::seconds limit) {
+  static const std::regex kListening(R"(listening on http://127\.0\.0\.1:(\d+)/)");
+  int port = 0;
+  WaitUntil(
+      [&] {
+        const std::string text = ReadFileOrDie(log);
+        std::smatch m;
+        if (std::regex_search(text, m, kListening)) port = std::stoi(m[1]);
+        return port != 0;
+      },
+      limit);
+  return port;
 }
 
 }  // namespace duban::testing

@@ -32,6 +32,22 @@ pid_t SpawnDuban(const std::vector<std::string>& args, const std::string& log,
 int RunDuban(const std::vector<std::string>& args, const std::string& log,
              const std::map<std::string, std::string>& env = {});
 
+// The text of a daemon config for the demo town's seed campaign (shipped
+// templates and holiday calendar), listening on a free loopback port, with
+// its database at `database` and then `rest` (the `channels:` block, and any
+// `notify:` section) appended as is.
+std::string DemoConfig(const std::string& database, const std::string& rest);
+
+// Imports the demo town's units, then `contacts` (default: the demo
+// contacts) with `duban import`; the first non-zero exit code, or 0.
+int ImportDemoTown(const std::string& config, const std::string& log,
+                   const std::map<std::string, std::string>& env = {},
+                   const std::string& contacts = "");
+
+// The port a `duban serve` logging to `log` announced ("listening on
+// http://127.0.0.1:<port>/"), once it has, or 0 after `limit`.
+int ServePort(const std::string& log, std::chrono::seconds limit);
+
 // Polls `done` every 50 ms until it holds or `limit` of real time passes:
 // for waiting on another process, never for timing it.
 template <typename F>
