@@ -15,11 +15,18 @@ packages=(
   libgtest-dev libgmock-dev sqlite3 curl
   # tests: libFuzzer targets (scripts/fuzz.sh) and clang-tidy (scripts/tidy.sh)
   clang clang-tidy libclang-rt-14-dev
-  # tests: scripts/validate-openapi.py checks docs/openapi.yaml
-  python3-yaml python3-jsonschema
+  # tests: scripts/validate-openapi.py checks docs/openapi.yaml; the XLSX
+  # export is reopened with openpyxl; the iCalendar feed is checked by libical
+  python3-yaml python3-jsonschema python3-openpyxl libical-dev
+  # tests: the dashboard in a real browser (playwright-core from npm drives it)
+  chromium
   # runtime data: IANA time zones for campaign calendars
   tzdata
 )
+
+# Node.js and npm run the browser tests (playwright-core). A machine that has
+# them from elsewhere (NodeSource) keeps its own; otherwise Debian's.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
