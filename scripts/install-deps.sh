@@ -20,6 +20,7 @@ packages=(
   python3-yaml python3-jsonschema python3-openpyxl libical-dev
   # tests: the dashboard in a real browser (playwright-core from npm drives it)
   chromium
+  fonts-wqy-microhei  # CJK glyphs in the screenshots
   # runtime data: IANA time zones for campaign calendars
   tzdata
 )
