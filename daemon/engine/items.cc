@@ -53,8 +53,10 @@ workflow::FieldValues JsonToValues(const nlohmann::json& j) {
 
 nlohmann::json ValuesToJson(const workflow::FieldValues& values) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, v] : values) {
-    std::visit([&](const auto& x) { j[name] = x; }, v);
+  for (const auto& entry : values) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string& name = entry.first;
+    std::visit([&](const auto& x) { j[name] = x; }, entry.second);
   }
   return j;
 }
@@ -242,8 +244,13 @@ Result<store::Item> Engine::Transition(const TransitionRequest& r, const Actor& 
   if (!data.is_object()) data = nlohmann::json::object();
   const auto errors = kind->ValidateTransition(t, JsonToValues(data), r.input);
   if (!errors.empty()) return Status::InvalidArgument(JoinErrors(errors));
-  for (const auto& [k, v] : r.input) std::visit([&](const auto& x) { data[k] = x; }, v);
-  for (const auto& [k, v] : tr.sets) std::visit([&](const auto& x) { data[k] = x; }, v);
+  // Not structured bindings: clang 14 cannot capture one in a lambda.
+  for (const auto& field : r.input) {
+    std::visit([&](const auto& x) { data[field.first] = x; }, field.second);
+  }
+  for (const auto& field : tr.sets) {
+    std::visit([&](const auto& x) { data[field.first] = x; }, field.second);
+  }
 
   store::Item after = before;
   const workflow::State& to = kind->states[static_cast<size_t>(tr.to)];

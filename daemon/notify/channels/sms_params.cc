@@ -129,7 +129,10 @@ Result<SmsMessage> SmsTemplates::Render(const std::string& kind,
 
 std::vector<SmsTemplates::Problem> SmsTemplates::Check(const nlohmann::json& sample) const {
   std::vector<Problem> problems;
-  for (const auto& [kind, tpl] : by_kind_) {
+  for (const auto& entry : by_kind_) {
+    // Not a structured binding: clang 14 cannot capture one (in `missing`).
+    const auto& kind = entry.first;
+    const auto& tpl = entry.second;
     for (const auto& p : tpl.params) {
       const std::string where = fmt::format("{} ({}).{}", kind, tpl.code, p.name);
       auto missing = [&](std::string what) {
