@@ -78,7 +78,7 @@ std::string AuditHashInput(const AuditEntry& e) {
 }
 
 AuditEntry SqliteStore::AppendAuditInTx(AuditEntry e) {
-  auto& last = Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+  auto last = Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
   if (last.executeStep()) {
     e.seq = last.getColumn(0).getInt64() + 1;
     e.prev_hash = last.getColumn(1).getString();
@@ -88,7 +88,7 @@ AuditEntry SqliteStore::AppendAuditInTx(AuditEntry e) {
   }
   last.reset();
   e.hash = crypto::Sha256Hex(AuditHashInput(e));
-  auto& add = Prepare(
+  auto add = Prepare(
       "INSERT INTO audit_log(seq, at, actor, via, action, item_id, payload, prev_hash, hash) "
       "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
   add.bind(1, static_cast<int64_t>(e.seq));
@@ -103,7 +103,7 @@ AuditEntry SqliteStore::AppendAuditInTx(AuditEntry e) {
   add.exec();
   // The head, written with every append, lets verify notice the newest
   // records being deleted, which the chain alone cannot show.
-  auto& head = Prepare(
+  auto head = Prepare(
       "INSERT INTO meta(key, value) VALUES('audit_head', ?) "
       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   head.bind(1, fmt::format("{}:{}", e.seq, e.hash));
@@ -126,7 +126,7 @@ Result<std::vector<AuditEntry>> SqliteStore::AuditAfter(int64_t after_seq, int l
   try {
     static const std::string sql = std::string("SELECT ") + kAuditColumns +
                                    " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, static_cast<int64_t>(after_seq));
     q.bind(2, limit);
     std::vector<AuditEntry> out;
@@ -142,7 +142,7 @@ Result<std::vector<AuditEntry>> SqliteStore::ItemHistory(ItemId id) {
     static const std::string sql = std::string("SELECT ") + kAuditColumns +
                                    " FROM audit_log WHERE item_id = ? AND item_id != 0 "
                                    "ORDER BY seq";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, static_cast<int64_t>(id));
     std::vector<AuditEntry> out;
     while (q.executeStep()) out.push_back(ReadAudit(q));
@@ -155,7 +155,7 @@ Result<std::vector<AuditEntry>> SqliteStore::ItemHistory(ItemId id) {
 Status SqliteStore::InsertToken(const ApiToken& t, const AuditEntry& audit) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& add = Prepare(
+    auto add = Prepare(
         "INSERT INTO api_tokens(id, secret_hash, role, unit_id, contact_id, label, created_at, "
         "expires_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     add.bind(1, t.id);
@@ -177,7 +177,7 @@ Status SqliteStore::InsertToken(const ApiToken& t, const AuditEntry& audit) {
 
 Result<std::optional<ApiToken>> SqliteStore::FindToken(const std::string& id) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, secret_hash, role, unit_id, contact_id, label, created_at, expires_at, "
         "revoked_at FROM api_tokens WHERE id = ?");
     q.bind(1, id);
@@ -190,7 +190,7 @@ Result<std::optional<ApiToken>> SqliteStore::FindToken(const std::string& id) {
 
 Result<std::vector<ApiToken>> SqliteStore::ListTokens() {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, secret_hash, role, unit_id, contact_id, label, created_at, expires_at, "
         "revoked_at FROM api_tokens ORDER BY created_at, id");
     std::vector<ApiToken> out;
@@ -204,13 +204,13 @@ Result<std::vector<ApiToken>> SqliteStore::ListTokens() {
 Status SqliteStore::RevokeToken(const std::string& id, SystemTime at, const AuditEntry& audit) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& get = Prepare("SELECT revoked_at FROM api_tokens WHERE id = ?");
+    auto get = Prepare("SELECT revoked_at FROM api_tokens WHERE id = ?");
     get.bind(1, id);
     if (!get.executeStep()) return Status::NotFound("no such token", id);
     const bool already = !get.getColumn(0).isNull();
     get.reset();
     if (already) return Status::OK();
-    auto& upd = Prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ?");
+    auto upd = Prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ?");
     upd.bind(1, static_cast<int64_t>(ToUnixMillis(at)));
     upd.bind(2, id);
     upd.exec();
@@ -229,7 +229,7 @@ Result<int64_t> SqliteStore::InsertSilence(const Silence& s, const AuditEntry& a
   }
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& add = Prepare(
+    auto add = Prepare(
         "INSERT INTO silences(unit_id, kind, channel, starts_at, expires_at, reason, created_by, "
         "created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     add.bind(1, s.unit_id);
@@ -260,7 +260,7 @@ Result<int64_t> SqliteStore::InsertSilence(const Silence& s, const AuditEntry& a
 Status SqliteStore::CancelSilence(int64_t id, SystemTime at, const AuditEntry& audit) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& upd = Prepare("UPDATE silences SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL");
+    auto upd = Prepare("UPDATE silences SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL");
     upd.bind(1, static_cast<int64_t>(ToUnixMillis(at)));
     upd.bind(2, static_cast<int64_t>(id));
     if (upd.exec() == 0) {
@@ -276,7 +276,7 @@ Status SqliteStore::CancelSilence(int64_t id, SystemTime at, const AuditEntry& a
 
 Result<std::vector<Silence>> SqliteStore::ActiveSilences(SystemTime now) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, unit_id, kind, channel, starts_at, expires_at, reason, created_by, "
         "created_at, cancelled_at FROM silences WHERE cancelled_at IS NULL AND expires_at > ? "
         "ORDER BY id");

@@ -22,7 +22,7 @@ void BindOptionalInt(SQLite::Statement& s, int index, const std::optional<int>& 
 Status SqliteStore::UpsertUnits(const std::vector<model::Unit>& units) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& q = Prepare(
+    auto q = Prepare(
         "INSERT INTO units(id, name, level, parent_id, division_code, attached_level) "
         "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
         "level = excluded.level, parent_id = excluded.parent_id, "
@@ -47,7 +47,7 @@ Status SqliteStore::UpsertUnits(const std::vector<model::Unit>& units) {
 Status SqliteStore::UpsertContacts(const std::vector<model::Contact>& contacts) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& q = Prepare(
+    auto q = Prepare(
         "INSERT INTO contacts(id, unit_id, role, name, mobile, channels, feishu_open_id, "
         "quiet_start, quiet_end) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
         "SET unit_id = excluded.unit_id, role = excluded.role, name = excluded.name, "
@@ -77,7 +77,7 @@ Status SqliteStore::UpsertContacts(const std::vector<model::Contact>& contacts) 
 Status SqliteStore::UpsertHouses(const std::vector<model::House>& houses) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& q = Prepare(
+    auto q = Prepare(
         "INSERT INTO houses(id, unit_id, address, is_commercial, business_type, floors, "
         "structure, altered, steel, hazard_level) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET unit_id = excluded.unit_id, address = excluded.address, "
@@ -107,7 +107,7 @@ Status SqliteStore::UpsertHouses(const std::vector<model::House>& houses) {
 
 Result<std::vector<model::Unit>> SqliteStore::ListUnits() {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, name, level, parent_id, division_code, attached_level FROM units ORDER BY id");
     std::vector<model::Unit> out;
     while (q.executeStep()) {
@@ -128,7 +128,7 @@ Result<std::vector<model::Unit>> SqliteStore::ListUnits() {
 
 Result<std::vector<model::Contact>> SqliteStore::ListContacts() {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, unit_id, role, name, mobile, channels, feishu_open_id, quiet_start, "
         "quiet_end FROM contacts ORDER BY id");
     std::vector<model::Contact> out;
@@ -154,7 +154,7 @@ Result<std::vector<model::Contact>> SqliteStore::ListContacts() {
 
 Result<std::vector<model::House>> SqliteStore::ListHouses() {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, unit_id, address, is_commercial, business_type, floors, structure, "
         "altered, steel, hazard_level FROM houses ORDER BY id");
     std::vector<model::House> out;

@@ -65,7 +65,7 @@ std::string JsonStringArray(const std::vector<std::string>& values) {
 Result<std::optional<Item>> SqliteStore::GetItem(ItemId id) {
   try {
     static const std::string sql = std::string("SELECT ") + kItemColumns + " FROM items WHERE id = ?";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return std::optional<Item>();
     return std::optional<Item>(ReadItem(q));
@@ -77,7 +77,7 @@ Result<std::optional<Item>> SqliteStore::GetItem(ItemId id) {
 Result<std::optional<Item>> SqliteStore::FindItemByKey(const std::string& key) {
   try {
     static const std::string sql = std::string("SELECT ") + kItemColumns + " FROM items WHERE key = ?";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, key);
     if (!q.executeStep()) return std::optional<Item>();
     return std::optional<Item>(ReadItem(q));
@@ -96,7 +96,7 @@ Result<std::vector<Item>> SqliteStore::PreviousOccurrences(const std::string& ca
         std::string("SELECT ") + kItemColumns +
         " FROM items WHERE owner_unit = ? AND kind = ? AND period < ? AND campaign = ? "
         "ORDER BY period DESC LIMIT ?";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, owner_unit);
     q.bind(2, kind);
     q.bind(3, period);
@@ -114,14 +114,14 @@ Status SqliteStore::ResolveItem(ItemId id, const std::string& state, const std::
                                 SystemTime at, const AuditEntry& audit) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& get = Prepare("SELECT resolved_at FROM items WHERE id = ?");
+    auto get = Prepare("SELECT resolved_at FROM items WHERE id = ?");
     get.bind(1, static_cast<int64_t>(id));
     if (!get.executeStep()) return Status::NotFound("no such item", std::to_string(id));
     if (!get.getColumn(0).isNull()) {
       return Status::Conflict("item is already resolved", std::to_string(id));
     }
     get.reset();
-    auto& upd = Prepare(
+    auto upd = Prepare(
         "UPDATE items SET state = ?, data = json_patch(data, ?), resolved_at = ?, "
         "updated_at = ?, state_entered_at = ? WHERE id = ?");
     const int64_t ms = ToUnixMillis(at);
@@ -143,7 +143,7 @@ Status SqliteStore::ResolveItem(ItemId id, const std::string& state, const std::
 }
 
 void SqliteStore::InsertTimerInTx(const Timer& t, ItemId item_id, SystemTime now) {
-  auto& add = Prepare(
+  auto add = Prepare(
       "INSERT INTO timers(fire_at, campaign, item_id, step, created_at) VALUES(?, ?, ?, ?, ?) "
       "ON CONFLICT(campaign, item_id, step) DO NOTHING");
   add.bind(1, static_cast<int64_t>(ToUnixMillis(t.fire_at)));
@@ -156,7 +156,7 @@ void SqliteStore::InsertTimerInTx(const Timer& t, ItemId item_id, SystemTime now
 
 std::optional<ItemId> SqliteStore::InsertItemInTx(const Item& it, const std::vector<Timer>& timers,
                                                   const AuditEntry& audit) {
-  auto& add = Prepare(
+  auto add = Prepare(
       "INSERT INTO items(campaign, kind, key, owner_unit, department_unit, state, severity, "
       "due_at, period, data, created_at, updated_at, state_entered_at, sla_epoch) "
       "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING");
@@ -201,7 +201,7 @@ Status SqliteStore::UpdateItem(const Item& it, const std::string& expected_state
                                const AuditEntry& audit, const std::vector<NewItem>& derived) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& upd = Prepare(
+    auto upd = Prepare(
         "UPDATE items SET state = ?, severity = ?, due_at = ?, data = ?, department_unit = ?, "
         "updated_at = ?, state_entered_at = ?, resolved_at = ?, acknowledged_at = ?, "
         "sla_epoch = ? WHERE id = ? AND state = ? AND updated_at = ?");
@@ -273,7 +273,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountOpenByOwn
     const std::string& campaign, const std::vector<std::string>& kinds) {
   try {
     const std::string arr = JsonStringArray(kinds);
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT owner_unit, COUNT(*) FROM items WHERE resolved_at IS NULL AND campaign = ? "
         "AND kind IN (SELECT value FROM json_each(?)) GROUP BY owner_unit ORDER BY owner_unit");
     q.bind(1, campaign);
@@ -289,7 +289,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountOpenByOwn
 Result<std::vector<LinkCount>> SqliteStore::CountOpenByLink(const std::string& campaign,
                                                             const std::vector<std::string>& kinds) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT department_unit, owner_unit, COUNT(*) FROM items WHERE resolved_at IS NULL "
         "AND campaign = ? AND department_unit <> '' AND kind IN (SELECT value FROM json_each(?)) "
         "GROUP BY department_unit, owner_unit ORDER BY department_unit, owner_unit");
@@ -311,7 +311,7 @@ Result<std::vector<ItemTally>> SqliteStore::TallyItems(const std::string& campai
   try {
     // One grouped pass over the campaign's items: a progress table, read
     // on demand by a person, not on a timer.
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT kind, owner_unit, department_unit, state, resolved_at IS NULL AS open, "
         "(resolved_at IS NULL AND due_at IS NOT NULL AND due_at < :now) AS overdue, "
         "EXISTS(SELECT 1 FROM json_each(:flags) f "
@@ -348,7 +348,7 @@ Result<std::vector<OwnerStats>> SqliteStore::StatsByOwner(const std::string& cam
   try {
     // Reads the campaign's items of these kinds that were due or resolved in
     // the period or are open now: a monthly job's worth, not a hot path.
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT owner_unit, "
         "SUM(due_at >= :from AND due_at < :to), "
         "SUM(due_at >= :from AND due_at < :to AND resolved_at IS NOT NULL AND resolved_at < due_at), "
@@ -391,7 +391,7 @@ Result<std::vector<OverdueCount>> SqliteStore::OverdueByUnit(const std::string& 
   try {
     // items_open_due holds only open items by due time: the range
     // due_at < now reads the overdue ones and nothing else.
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT CASE WHEN department_unit <> '' THEN department_unit ELSE owner_unit END AS u, "
         "department_unit <> '' AS t, severity, "
         "CASE WHEN :now - due_at >= :month THEN 2 WHEN :now - due_at >= :week THEN 1 ELSE 0 END "
@@ -423,7 +423,7 @@ Result<std::vector<OverdueCount>> SqliteStore::OverdueByUnit(const std::string& 
 
 Result<std::vector<Timer>> SqliteStore::DueTimers(SystemTime now, int limit) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, fire_at, campaign, item_id, step, created_at FROM timers "
         "WHERE fired_at IS NULL AND fire_at <= ? ORDER BY fire_at, id LIMIT ?");
     q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
@@ -438,7 +438,7 @@ Result<std::vector<Timer>> SqliteStore::DueTimers(SystemTime now, int limit) {
 
 Result<std::optional<SystemTime>> SqliteStore::NextTimerAt() {
   try {
-    auto& q = Prepare("SELECT MIN(fire_at) FROM timers WHERE fired_at IS NULL");
+    auto q = Prepare("SELECT MIN(fire_at) FROM timers WHERE fired_at IS NULL");
     q.executeStep();
     return OptionalTime(q.getColumn(0));
   } catch (const SQLite::Exception& e) {
@@ -449,7 +449,7 @@ Result<std::optional<SystemTime>> SqliteStore::NextTimerAt() {
 Result<bool> SqliteStore::HasTimer(const std::string& campaign, ItemId item_id,
                                    const std::string& step) {
   try {
-    auto& q = Prepare("SELECT 1 FROM timers WHERE campaign = ? AND item_id = ? AND step = ?");
+    auto q = Prepare("SELECT 1 FROM timers WHERE campaign = ? AND item_id = ? AND step = ?");
     q.bind(1, campaign);
     q.bind(2, static_cast<int64_t>(item_id));
     q.bind(3, step);
@@ -464,7 +464,7 @@ Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, Sys
   BatchCounts counts;
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& fire = Prepare(
+    auto fire = Prepare(
         "UPDATE timers SET fired_at = ?, outcome = ? WHERE id = ? AND fired_at IS NULL");
     for (const auto& f : batch.fired) {
       fire.reset();
@@ -477,7 +477,7 @@ Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, Sys
         return Status::Conflict("timer already fired", std::to_string(f.id));
       }
     }
-    auto& add_timer = Prepare(
+    auto add_timer = Prepare(
         "INSERT INTO timers(fire_at, campaign, item_id, step, created_at) VALUES(?, ?, ?, ?, ?) "
         "ON CONFLICT(campaign, item_id, step) DO NOTHING");
     auto insert_timer = [&](const Timer& t, ItemId item_id) {
@@ -489,7 +489,7 @@ Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, Sys
       add_timer.bind(5, now_ms);
       counts.timers_created += add_timer.exec();
     };
-    auto& add_item = Prepare(
+    auto add_item = Prepare(
         "INSERT INTO items(campaign, kind, key, owner_unit, department_unit, state, severity, "
         "due_at, period, data, created_at, updated_at, state_entered_at, sla_epoch) "
         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING");
@@ -521,7 +521,7 @@ Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, Sys
       for (const auto& t : ni.timers) insert_timer(t, id);
     }
     for (const auto& t : batch.new_timers) insert_timer(t, t.item_id);
-    auto& add_intent = Prepare(
+    auto add_intent = Prepare(
         "INSERT INTO intents(created_at, recipient, binding, campaign, item_id, severity, "
         "dedup_key, payload, group_until, bypass_quiet_hours) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(dedup_key) DO NOTHING");
@@ -556,7 +556,7 @@ Result<BatchCounts> SqliteStore::CommitEngineBatch(const EngineBatch& batch, Sys
 
 Result<std::vector<std::pair<Timer, std::string>>> SqliteStore::FiredTimersForTest() {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, fire_at, campaign, item_id, step, created_at, outcome FROM timers "
         "WHERE fired_at IS NOT NULL ORDER BY fire_at, id");
     std::vector<std::pair<Timer, std::string>> out;

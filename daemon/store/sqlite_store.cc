@@ -58,17 +58,17 @@ Result<std::unique_ptr<Store>> OpenSqliteWithMigrationsForTest(
   return Open(options, migrations, now);
 }
 
-SQLite::Statement& SqliteStore::Prepare(const char* sql) {
+SqliteStore::Stmt SqliteStore::Prepare(const char* sql) {
   // Keyed by the literal's address: every call site passes a string literal.
   for (auto& [key, stmt] : cache_) {
     if (key == sql) {
       stmt->reset();
       stmt->clearBindings();
-      return *stmt;
+      return Stmt(*stmt);
     }
   }
   cache_.emplace_back(sql, std::make_unique<SQLite::Statement>(*db_, sql));
-  return *cache_.back().second;
+  return Stmt(*cache_.back().second);
 }
 
 std::optional<SystemTime> OptionalTime(const SQLite::Column& c) {

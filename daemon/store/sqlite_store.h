@@ -66,6 +66,8 @@ class SqliteStore final : public Store {
                                             const std::vector<std::string>& flag_fields) override;
   Result<std::vector<AuditEntry>> ItemHistory(ItemId id) override;
   Result<std::vector<OutboxRow>> OutboxForItem(ItemId id) override;
+  Result<std::vector<FiredStep>> LastFiredSteps(
+      const std::vector<std::pair<std::string, ItemId>>& items) override;
 
   Result<AuditEntry> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> AuditAfter(int64_t after_seq, int limit) override;
@@ -112,8 +114,39 @@ class SqliteStore final : public Store {
   Result<std::string> ExplainForTest(const std::string& sql);
 
  private:
+  // A cached statement in use; reset when it goes out of scope. A statement
+  // left mid-result holds the connection's read transaction open: every
+  // later read would see that old snapshot (a token revoked by `duban token
+  // revoke` would still work) and the WAL could never be checkpointed.
+  class Stmt {
+   public:
+    explicit Stmt(SQLite::Statement& s) : s_(&s) {}
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    ~Stmt() {
+      try {
+        s_->reset();
+      } catch (...) {  // reset reports the last step's error, already handled
+      }
+    }
+    operator SQLite::Statement&() { return *s_; }
+    template <class... A>
+    void bind(A&&... a) {
+      s_->bind(std::forward<A>(a)...);
+    }
+    bool executeStep() { return s_->executeStep(); }
+    int exec() { return s_->exec(); }
+    void reset() { s_->reset(); }
+    template <class I>
+    SQLite::Column getColumn(I i) {
+      return s_->getColumn(i);
+    }
+
+   private:
+    SQLite::Statement* s_;
+  };
   // Returns a cached prepared statement for `sql`, reset and unbound.
-  SQLite::Statement& Prepare(const char* sql);
+  Stmt Prepare(const char* sql);
   // Inserts `it` with its timers and audit record inside the caller's
   // transaction; nullopt when an item with its key exists.
   std::optional<ItemId> InsertItemInTx(const Item& it, const std::vector<Timer>& timers,
