@@ -215,6 +215,13 @@ struct OverdueCount {
   int64_t count = 0;
 };
 
+// The last ladder step fired about one item (the dashboard's "step reached").
+struct FiredStep {
+  ItemId item_id = 0;
+  std::string step;  // the timer's step: "l/<ladder>/<step>/e<epoch>/r<n>"
+  SystemTime fired_at;
+};
+
 // A filter over outbox rows (API, dashboard), newest first by id.
 struct OutboxQuery {
   std::string state;    // "" = any

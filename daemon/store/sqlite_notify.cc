@@ -47,7 +47,7 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::ClosedInte
   try {
     // A group flushes when its oldest intent's window closes, taking every
     // intent that joined it meanwhile (Alertmanager's group_wait).
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT recipient, binding, MIN(group_until) AS g FROM intents "
         "WHERE consumed_at IS NULL GROUP BY recipient, binding HAVING g <= ? "
         "ORDER BY g, recipient, binding LIMIT ?");
@@ -64,7 +64,7 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::ClosedInte
 Result<std::vector<Intent>> SqliteStore::OpenIntents(const std::string& recipient,
                                                      const std::string& binding) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT id, created_at, recipient, binding, campaign, item_id, severity, dedup_key, "
         "payload, group_until, bypass_quiet_hours FROM intents "
         "WHERE recipient = ? AND binding = ? AND consumed_at IS NULL ORDER BY id");
@@ -94,7 +94,7 @@ Result<std::vector<Intent>> SqliteStore::OpenIntents(const std::string& recipien
 
 Result<std::optional<SystemTime>> SqliteStore::NextIntentGroupAt() {
   try {
-    auto& q = Prepare("SELECT MIN(group_until) FROM intents WHERE consumed_at IS NULL");
+    auto q = Prepare("SELECT MIN(group_until) FROM intents WHERE consumed_at IS NULL");
     q.executeStep();
     return OptionalTime(q.getColumn(0));
   } catch (const SQLite::Exception& e) {
@@ -106,7 +106,7 @@ Status SqliteStore::CommitDigest(const DigestCommit& digest, SystemTime now) {
   const int64_t now_ms = ToUnixMillis(now);
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& consume = Prepare(
+    auto consume = Prepare(
         "UPDATE intents SET consumed_at = ?, outcome = ? WHERE id = ? AND consumed_at IS NULL");
     for (IntentId id : digest.consumed) {
       consume.reset();
@@ -115,7 +115,7 @@ Status SqliteStore::CommitDigest(const DigestCommit& digest, SystemTime now) {
       consume.bind(3, static_cast<int64_t>(id));
       if (consume.exec() != 1) return Status::Conflict("intent already consumed", std::to_string(id));
     }
-    auto& add = Prepare(
+    auto add = Prepare(
         "INSERT INTO outbox(idempotency_key, created_at, channel, recipient, address, binding, "
         "campaign, severity, title, body, params, items, state, next_attempt_at) "
         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -140,7 +140,7 @@ Status SqliteStore::CommitDigest(const DigestCommit& digest, SystemTime now) {
       add.bind(14, static_cast<int64_t>(ToUnixMillis(r.next_attempt_at)));
       if (add.exec() == 0) continue;  // the same message was committed before
       const OutboxId oid = db_->getLastInsertRowid();
-      auto& link = Prepare(
+      auto link = Prepare(
           "INSERT OR IGNORE INTO outbox_items(outbox_id, item_id) VALUES(?, ?)");
       for (ItemId id : r.items) {
         link.reset();
@@ -161,7 +161,7 @@ Result<std::vector<OutboxRow>> SqliteStore::DueOutbox(SystemTime now, int limit)
     static const std::string sql = std::string("SELECT ") + kOutboxColumns +
                                    " FROM outbox WHERE state IN ('pending', 'retry') AND "
                                    "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
     q.bind(2, limit);
     std::vector<OutboxRow> out;
@@ -174,7 +174,7 @@ Result<std::vector<OutboxRow>> SqliteStore::DueOutbox(SystemTime now, int limit)
 
 Result<std::optional<SystemTime>> SqliteStore::NextOutboxAt() {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'retry')");
     q.executeStep();
     return OptionalTime(q.getColumn(0));
@@ -185,7 +185,7 @@ Result<std::optional<SystemTime>> SqliteStore::NextOutboxAt() {
 
 Status SqliteStore::MarkSending(OutboxId id, SystemTime now) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "UPDATE outbox SET state = 'sending', sending_since = ?, attempts = attempts + 1 "
         "WHERE id = ? AND state IN ('pending', 'retry', 'sending')");
     q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
@@ -202,7 +202,7 @@ Result<std::vector<OutboxRow>> SqliteStore::StaleSending(SystemTime started_befo
     static const std::string sql = std::string("SELECT ") + kOutboxColumns +
                                    " FROM outbox WHERE state = 'sending' AND sending_since < ? "
                                    "ORDER BY sending_since, id LIMIT ?";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, static_cast<int64_t>(ToUnixMillis(started_before)));
     q.bind(2, limit);
     std::vector<OutboxRow> out;
@@ -217,7 +217,7 @@ Result<std::optional<OutboxRow>> SqliteStore::GetOutbox(OutboxId id) {
   try {
     static const std::string sql =
         std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = ?";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return std::optional<OutboxRow>();
     return std::optional<OutboxRow>(ReadOutbox(q));
@@ -253,7 +253,7 @@ Result<std::vector<OutboxRow>> SqliteStore::OutboxForItem(ItemId id) {
         std::string("SELECT ") + kOutboxColumns +
         " FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_items WHERE item_id = ?) "
         "ORDER BY id";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, static_cast<int64_t>(id));
     std::vector<OutboxRow> out;
     while (q.executeStep()) out.push_back(ReadOutbox(q));
@@ -263,10 +263,33 @@ Result<std::vector<OutboxRow>> SqliteStore::OutboxForItem(ItemId id) {
   }
 }
 
+Result<std::vector<FiredStep>> SqliteStore::LastFiredSteps(
+    const std::vector<std::pair<std::string, ItemId>>& items) {
+  try {
+    // (campaign, item_id) is the prefix of the timers' unique key.
+    auto q = Prepare(
+        "SELECT step, fired_at FROM timers WHERE campaign = ? AND item_id = ? "
+        "AND outcome LIKE 'fired%' AND step LIKE 'l/%' ORDER BY fired_at DESC, id DESC LIMIT 1");
+    std::vector<FiredStep> out;
+    for (const auto& [campaign, id] : items) {
+      q.reset();
+      q.bind(1, campaign);
+      q.bind(2, static_cast<int64_t>(id));
+      if (q.executeStep()) {
+        out.push_back({id, q.getColumn(0).getString(), FromUnixMillis(q.getColumn(1).getInt64())});
+      }
+    }
+    q.reset();
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "reading the steps fired about items", e.what());
+  }
+}
+
 Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::OutboxCounts() {
   try {
     // Served by outbox_state: a scan of the index, not of the rows.
-    auto& q = Prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state");
+    auto q = Prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state");
     std::vector<std::pair<std::string, int64_t>> out;
     while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
     return out;
@@ -277,7 +300,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::OutboxCounts()
 
 Result<std::optional<SystemTime>> SqliteStore::OldestUndelivered() {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "SELECT MIN(created_at) FROM outbox WHERE id IN ("
         "SELECT MIN(id) FROM outbox WHERE state = 'pending' UNION ALL "
         "SELECT MIN(id) FROM outbox WHERE state = 'retry' UNION ALL "
@@ -292,7 +315,7 @@ Result<std::optional<SystemTime>> SqliteStore::OldestUndelivered() {
 Status SqliteStore::RetryDead(OutboxId id, SystemTime now, const AuditEntry& audit) {
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto& q = Prepare(
+    auto q = Prepare(
         "UPDATE outbox SET state = 'retry', attempts = 0, next_attempt_at = ? "
         "WHERE id = ? AND state = 'dead'");
     q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
@@ -310,7 +333,7 @@ Status SqliteStore::RetryDead(OutboxId id, SystemTime now, const AuditEntry& aud
 
 Status SqliteStore::MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "UPDATE outbox SET state = 'sent', provider_id = ?, sent_at = ?, "
         "sending_since = NULL WHERE id = ?");
     q.bind(1, provider_id);
@@ -325,7 +348,7 @@ Status SqliteStore::MarkSent(OutboxId id, const std::string& provider_id, System
 
 Status SqliteStore::MarkRetry(OutboxId id, const std::string& error, SystemTime retry_at) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "UPDATE outbox SET state = 'retry', last_error = ?, next_attempt_at = ?, "
         "sending_since = NULL WHERE id = ? AND state != 'sent'");
     q.bind(1, error);
@@ -340,7 +363,7 @@ Status SqliteStore::MarkRetry(OutboxId id, const std::string& error, SystemTime 
 
 Status SqliteStore::MarkDead(OutboxId id, const std::string& error, SystemTime now) {
   try {
-    auto& q = Prepare(
+    auto q = Prepare(
         "UPDATE outbox SET state = 'dead', last_error = ?, next_attempt_at = ?, "
         "sending_since = NULL WHERE id = ? AND state != 'sent'");
     q.bind(1, error);
@@ -358,7 +381,7 @@ Result<std::vector<OutboxRow>> SqliteStore::OutboxBetween(SystemTime from, Syste
     static const std::string sql = std::string("SELECT ") + kOutboxColumns +
                                    " FROM outbox WHERE created_at >= ? AND created_at < ? "
                                    "ORDER BY created_at, id";
-    auto& q = Prepare(sql.c_str());
+    auto q = Prepare(sql.c_str());
     q.bind(1, static_cast<int64_t>(ToUnixMillis(from)));
     q.bind(2, static_cast<int64_t>(ToUnixMillis(to)));
     std::vector<OutboxRow> out;

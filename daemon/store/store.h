@@ -158,6 +158,11 @@ class Store {
   virtual Result<std::vector<AuditEntry>> ItemHistory(ItemId id) = 0;
   // Outbox rows that named an item (delivery receipts), oldest first.
   virtual Result<std::vector<OutboxRow>> OutboxForItem(ItemId id) = 0;
+  // For each (campaign, item), the ladder step fired last; items with none
+  // are left out. One lookup per item through the timers' unique key, so the
+  // cost follows the items asked about (a dashboard page), not the table.
+  virtual Result<std::vector<FiredStep>> LastFiredSteps(
+      const std::vector<std::pair<std::string, ItemId>>& items) = 0;
 
   // --- Audit log.
   // Appends one record (seq, prev_hash and hash are assigned) in its own
