@@ -13,8 +13,9 @@ packages=(
   libxlsxwriter-dev
   # tests
   libgtest-dev libgmock-dev sqlite3 curl
-  # tests: libFuzzer targets (scripts/fuzz.sh) and clang-tidy (scripts/tidy.sh)
-  clang clang-tidy libclang-rt-14-dev
+  # tests: the ASan+UBSan suite (clang, linked by lld), libFuzzer targets
+  # (scripts/fuzz.sh) and clang-tidy (scripts/tidy.sh)
+  clang lld clang-tidy libclang-rt-14-dev
   # tests: scripts/validate-openapi.py checks docs/openapi.yaml; the XLSX
   # export is reopened with openpyxl; the iCalendar feed is checked by libical
   python3-yaml python3-jsonschema python3-openpyxl libical-dev

@@ -27,14 +27,23 @@ run_suite() {
 # ASan+UBSan at -O0: measured on simulate.cc, -O1 took 44 s to compile and
 # -O0 23 s, while the tests only run a little slower; -g1 (line tables) is
 # all a sanitizer report needs and compiles much faster than full debug info.
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DDUBAN_SANITIZE=ON
+# Compiled by clang 14, linked by lld: clang compiles this code in about half
+# the CPU time of GCC 12 (whole ASan build, summed per file: 1283 s with GCC,
+# 673 s with clang), and lld links a test binary in a quarter of ld's time.
+# GCC's own warnings stay checked with -Werror by the TSan build below, which
+# GCC compiles (base, model, store, render, notify, engine, api and the test
+# fakes), and clang's by this one.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 CXX=clang++ \
+  run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DDUBAN_SANITIZE=ON \
+  -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld
 
 # ThreadSanitizer on the tests whose code runs on several threads (HTTP
 # client and server, dispatcher, provider fakes): TSan of every test would
-# not fit the 20 minutes.
-echo "==> build build-tsan (ThreadSanitizer, tsan_tests)"
-cmake -S . -B build-tsan -G Ninja -DDUBAN_WERROR=ON -DDUBAN_TSAN=ON -DCMAKE_BUILD_TYPE=Debug \
+# not fit the 20 minutes. Built with GCC (the default compiler) on purpose:
+# it is where GCC's warnings are checked with -Werror now that the ASan
+# suite is built with clang.
+echo "==> build build-tsan (ThreadSanitizer, GCC, tsan_tests)"
+CXX=g++ cmake -S . -B build-tsan -G Ninja -DDUBAN_WERROR=ON -DDUBAN_TSAN=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" >/dev/null
 cmake --build build-tsan -j "$jobs" --target tsan_tests
 echo "==> test build-tsan"
