@@ -34,8 +34,8 @@ run_suite() {
 # the CPU time of GCC 12 (whole ASan build, summed per file: 1283 s with GCC,
 # 673 s with clang), and lld links a test binary in a quarter of ld's time.
 # GCC's own warnings stay checked with -Werror by the TSan build below, which
-# GCC compiles (base, model, store, render, notify, engine, api and the test
-# fakes), and clang's by this one.
+# GCC compiles (api, notify, engine, store, workflow and the other modules
+# they depend on, and the test fakes), and clang's by this one.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 CXX=clang++ \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DDUBAN_SANITIZE=ON \
   -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld
