@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   duban::app::AddChannelCommand(cli, &exit_code);
   duban::app::AddSampleCommand(cli, &exit_code);
   duban::app::AddBackupCommand(cli, &exit_code);
+  duban::app::AddExportCommand(cli, &exit_code);
   duban::app::AddVersionCommand(cli, &exit_code);
   CLI11_PARSE(cli, argc, argv);
   return exit_code;

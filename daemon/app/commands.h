@@ -20,5 +20,6 @@ void AddSilenceCommand(CLI::App& cli, int* exit_code);
 void AddChannelCommand(CLI::App& cli, int* exit_code);
 void AddSampleCommand(CLI::App& cli, int* exit_code);
 void AddBackupCommand(CLI::App& cli, int* exit_code);
+void AddExportCommand(CLI::App& cli, int* exit_code);
 
 }  // namespace duban::app
