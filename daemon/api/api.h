@@ -136,6 +136,16 @@ struct LinkGrant {
 Result<std::string> MintActionLink(const LinkGrant& grant, std::string_view key,
                                    std::string_view public_url);
 
+// --- Calendar feeds "/ics/<token>.ics" (ics_feed.h).
+
+// The full URL "<public_url>/ics/<token>.ics" of `unit`'s deadline feed
+// (iCalendar, for phones to subscribe to), signed with `key` (the raw link
+// key). The same unit always gets the same URL, and it does not expire.
+// kInvalidArgument when the unit id is empty or contains '|'. Pure; any
+// thread. The dashboard shows each viewer the URL of their unit.
+Result<std::string> MintFeedUrl(const std::string& unit, std::string_view key,
+                                std::string_view public_url);
+
 // Reads the link key from the store's meta table (`link_key`, 32 random
 // bytes as hex), creating it on first use. Returns the raw bytes. Loop
 // thread (or before the loop runs).

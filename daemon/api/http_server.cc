@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/auth.h"
+#include "api/ics_feed.h"
 #include "api/json_reply.h"
 #include "api/server_impl.h"
 #include "store/store.h"
@@ -253,6 +254,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(const Options& options, D
   RegisterDirectoryRoutes(*impl);
   RegisterOutboxRoutes(*impl);
   RegisterLinkRoutes(*impl);
+  RegisterIcsRoutes(*impl);
   RegisterSpotCheckRoutes(*impl);
 
   if (options.port == 0) {

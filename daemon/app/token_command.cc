@@ -1,11 +1,12 @@
 // `duban token create|revoke|list`: API bearer tokens. The secret is shown
 // once at creation and only its SHA-256 is stored; every change is audited
-// with actor "cli".
+// with actor "cli". `duban token ics` prints a unit's calendar-feed URL.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -152,6 +153,46 @@ int List(const TokenArgs& args) {
   return 0;
 }
 
+// The URL a unit's people subscribe to in their phone calendar, signed with
+// the same key the daemon uses (as app.cc's LinkKey chooses it).
+int IcsUrl(const TokenArgs& args) {
+  auto db = OpenCliStore(args.config);
+  if (!db) return 1;
+  auto units = db->store->ListUnits();
+  if (!units.ok()) {
+    std::fprintf(stderr, "%s\n", units.status().ToString().c_str());
+    return 1;
+  }
+  if (std::none_of(units->begin(), units->end(),
+                   [&](const model::Unit& u) { return u.id == args.unit; })) {
+    std::fprintf(stderr, "unknown unit '%s'\n", args.unit.c_str());
+    return 1;
+  }
+  Result<std::string> key = Status::Internal("unset");
+  if (db->config->link_key) {
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    key = config::ResolveSecret(*db->config->link_key, dir != nullptr ? dir : "");
+  } else {
+    key = api::LoadOrCreateLinkKey(*db->store);
+  }
+  if (!key.ok()) {
+    std::fprintf(stderr, "server.link_key: %s\n", key.status().ToString().c_str());
+    return 1;
+  }
+  std::string base = db->config->public_url;
+  if (base.empty()) {
+    base = fmt::format("http://{}:{}", db->config->listen_host, db->config->listen_port);
+    std::fprintf(stderr, "server.public_url is not set; phones cannot open %s\n", base.c_str());
+  }
+  auto url = api::MintFeedUrl(args.unit, *key, base);
+  if (!url.ok()) {
+    std::fprintf(stderr, "%s\n", url.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("%s\n", url->c_str());
+  return 0;
+}
+
 }  // namespace
 
 void AddTokenCommand(CLI::App& cli, int* exit_code) {
@@ -180,6 +221,12 @@ void AddTokenCommand(CLI::App& cli, int* exit_code) {
   CLI::App* list = cmd->add_subcommand("list", "List tokens (never their secrets)");
   list->add_option("-c,--config", args->config, "Configuration file");
   list->callback([args, exit_code] { *exit_code = List(*args); });
+
+  CLI::App* ics = cmd->add_subcommand("ics", "Print a unit's calendar feed URL (日历订阅链接)");
+  ics->add_option("--unit", args->unit, "The unit whose deadlines (and its subtree's) it shows")
+      ->required();
+  ics->add_option("-c,--config", args->config, "Configuration file");
+  ics->callback([args, exit_code] { *exit_code = IcsUrl(*args); });
 }
 
 }  // namespace duban::app
