@@ -256,6 +256,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(const Options& options, D
   RegisterLinkRoutes(*impl);
   RegisterIcsRoutes(*impl);
   RegisterSpotCheckRoutes(*impl);
+  RegisterDashboardRoutes(*impl);
 
   if (options.port == 0) {
     impl->port = srv.bind_to_any_port(options.host);

@@ -109,5 +109,6 @@ void RegisterDirectoryRoutes(HttpServer::Impl& s);
 void RegisterOutboxRoutes(HttpServer::Impl& s);
 void RegisterLinkRoutes(HttpServer::Impl& s);
 void RegisterSpotCheckRoutes(HttpServer::Impl& s);
+void RegisterDashboardRoutes(HttpServer::Impl& s);
 
 }  // namespace duban::api
