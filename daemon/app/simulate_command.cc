@@ -22,6 +22,7 @@ struct SimulateArgs {
   std::string to;
   std::string events;
   std::string format = "text";
+  std::string save_database;  // keep the simulated database here
 };
 
 // "2024-03-25" (local midnight in `zone`) or a full RFC 3339 instant.
@@ -54,12 +55,21 @@ int RunSimulate(const SimulateArgs& args) {
   opts.from = *from;
   opts.to = *to;
   opts.events_file = args.events;
-  const auto tmp = std::filesystem::temp_directory_path() /
-                   fmt::format("duban-simulate-{}.db", static_cast<long>(getpid()));
+  const bool keep = !args.save_database.empty();
+  if (keep && std::filesystem::exists(args.save_database)) {
+    log->error("--save-database {}: the file exists; remove it first (it is never overwritten)",
+               args.save_database);
+    return 2;
+  }
+  const auto tmp = keep ? std::filesystem::path(args.save_database)
+                        : std::filesystem::temp_directory_path() /
+                              fmt::format("duban-simulate-{}.db", static_cast<long>(getpid()));
   opts.database_copy = tmp.string();
   auto result = Simulate(*cfg, opts, *log);
   std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(tmp.string() + suffix, ec);
+  if (!keep || !result.ok()) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(tmp.string() + suffix, ec);
+  }
   if (!result.ok()) {
     log->error("{}", result.status().message());
     return 1;
@@ -84,6 +94,9 @@ void AddSimulateCommand(CLI::App& cli, int* exit_code) {
   cmd->add_option("--events", args->events,
                   "JSONL file of timestamped events to replay: submit (a report), create, "
                   "transition and ack (an item, named by its key); see config/demo/events-2024.jsonl");
+  cmd->add_option("--save-database", args->save_database,
+                  "Keep the simulated database in this new file (e.g. a demo with history: "
+                  "serve it with --clock-start at --to and --allow-clock-change)");
   cmd->add_option("--format", args->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
