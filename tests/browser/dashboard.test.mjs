@@ -341,12 +341,31 @@ test('the admin sees the outbox and signs out with the logout form', async () =>
   await context.close();
 });
 
+test('the attachment table: the 总计 row is the sum of the villages that reported', async () => {
+  const page = await supervisor.newPage();
+  await page.goto(BASE + '/table?c=' + encodeURIComponent(campaign.id));
+  const rows = await page.$$eval('[data-testid=attachment-table] tbody tr', (trs) =>
+    trs.map((tr) => ({
+      total: tr.classList.contains('total'),
+      cells: [...tr.querySelectorAll('td')].slice(1, -1).map((td) => td.textContent.trim()),
+    })));
+  await page.close();
+  const villages = rows.filter((r) => !r.total);
+  const total = rows.find((r) => r.total);
+  assert.ok(villages.length >= 8, `one row per village, got ${villages.length}`);
+  assert.ok(total, 'a 总计 row');
+  for (let col = 0; col < total.cells.length; col++) {
+    const sum = villages.reduce((acc, r) => acc + (r.cells[col] === '' ? 0 : Number(r.cells[col])), 0);
+    assert.equal(Number(total.cells[col]), sum, `column ${col + 1}`);
+  }
+});
+
 test('every page at 1280 and 360 px: screenshots, and no sideways scrolling on a phone', async () => {
   const c = '?c=' + encodeURIComponent(campaign.id);
   const pages = [
     ['overview', '/' + c], ['overdue', '/overdue' + c], ['compliance', '/compliance' + c],
     ['laggards', '/laggards' + c], ['transfers', '/transfers' + c], ['progress', '/progress' + c],
-    ['outbox', '/outbox' + c], ['item', `/items/${overdueItemId ?? 1}`],
+    ['outbox', '/outbox' + c], ['table', '/table' + c], ['item', `/items/${overdueItemId ?? 1}`],
   ];
   const overflowing = [];
   const measure = async (page, name, width) => {
