@@ -37,27 +37,6 @@ std::string ItemHref(store::ItemId id, const View& v) {
   return fmt::format("/items/{}{}", id, v.CampaignParam());
 }
 
-// "l/<ladder>/<step>/e<epoch>/r<n>" → the step's level in Chinese and its
-// name, e.g. "督办（supervision）".
-std::string StepText(const workflow::WorkflowSpec& spec, const std::string& step) {
-  const std::vector<std::string> parts = Split(step, '/');
-  if (parts.size() < 3) return step;
-  for (const auto& ladder : spec.ladders) {
-    if (ladder.id != parts[1]) continue;
-    for (const auto& st : ladder.steps) {
-      if (st.name != parts[2]) continue;
-      const std::string level(workflow::EscalationLevelName(st.level));
-      static const std::map<std::string, std::string> kLevel = {
-          {"reminder", "提醒"}, {"notice", "通知"},     {"circular", "通报"},
-          {"supervision", "督办"}, {"talk", "约谈"},    {"accountability", "问责"}};
-      auto it = kLevel.find(level);
-      const std::string zh = it == kLevel.end() ? level : it->second;
-      return fmt::format("{} · {}", ladder.title.empty() ? ladder.id : ladder.title, zh);
-    }
-  }
-  return parts[2];
-}
-
 const char* OutboxStateZh(const std::string& state) {
   if (state == "sent") return "已发送";
   if (state == "pending") return "待发送";
@@ -81,17 +60,23 @@ std::string ContactText(const View& v, const std::string& unit, const std::strin
   return "";
 }
 
-// The report an obligation item stands for: 按时, 迟报, 未报 or 待报.
+// The report an obligation item stands for: 按时, 迟报, 未报 or 待报, by the
+// same rule as the attachment table (tables::ReportStateOf).
 struct ReportCell {
   const char* text;
   const char* kind;
 };
 ReportCell ReportStatus(const store::Item& it, SystemTime now) {
-  if (it.resolved_at) {
-    const bool late = it.due_at && *it.resolved_at >= *it.due_at;
-    return late ? ReportCell{"迟报", "warn"} : ReportCell{"按时", "ok"};
+  tables::Report r;
+  r.due_at = it.due_at;
+  r.resolved_at = it.resolved_at;
+  r.data = it.data;
+  switch (tables::ReportStateOf(r, now)) {
+    case tables::ReportState::kOnTime: return {"按时", "ok"};
+    case tables::ReportState::kLate: return {"迟报", "warn"};
+    case tables::ReportState::kMissing: return {"未报", "bad"};
+    case tables::ReportState::kPending: break;
   }
-  if (it.due_at && now >= *it.due_at) return {"未报", "bad"};
   return {"待报", "muted"};
 }
 
@@ -349,7 +334,7 @@ Result<std::vector<OverdueLine>> OverdueLines(HttpServer::Impl& s, const View& v
   auto steps = s.deps.store->LastFiredSteps(keys);
   if (!steps.ok()) return steps.status();
   std::map<store::ItemId, std::string> step_of;
-  for (const auto& f : *steps) step_of[f.item_id] = StepText(*v.spec, f.step);
+  for (const auto& f : *steps) step_of[f.item_id] = tables::StepLabel(*v.spec, f.step);
   for (auto& line : out) {
     line.step = step_of.count(line.item.id) ? step_of[line.item.id] : "";
     auto msgs = s.deps.store->OutboxForItem(line.item.id);
@@ -794,7 +779,7 @@ PageReply ItemPage(HttpServer::Impl& s, const PageCall& call) {
   auto steps = s.deps.store->LastFiredSteps({{it.campaign, it.id}});
   std::string step = "—";
   if (steps.ok() && !steps->empty()) {
-    step = StepText(spec, steps->front().step) + "（" + LocalText(spec, steps->front().fired_at) + "）";
+    step = tables::StepLabel(spec, steps->front().step) + "（" + LocalText(spec, steps->front().fired_at) + "）";
   }
   std::string facts = "<dl class=\"facts\" data-testid=\"item-facts\">";
   auto fact = [&facts](std::string_view k, const std::string& html) {

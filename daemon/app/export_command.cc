@@ -168,31 +168,6 @@ std::string ContactOf(const engine::Directory& dir, const std::string& unit) {
   return "";
 }
 
-// A timer step "l/<ladder>/<step>/e<epoch>/r<n>" as people say it:
-// "限期整改督办 · 督办" (the ladder's title and the step's level).
-std::string StepLabel(const workflow::WorkflowSpec& spec, const std::string& step) {
-  std::vector<std::string> parts;
-  for (size_t from = 0;;) {
-    const size_t slash = step.find('/', from);
-    parts.push_back(step.substr(from, slash - from));
-    if (slash == std::string::npos) break;
-    from = slash + 1;
-  }
-  if (parts.size() < 3) return step;
-  const workflow::Ladder* ladder = spec.FindLadder(parts[1]);
-  if (ladder == nullptr) return parts[2];
-  for (const auto& st : ladder->steps) {
-    if (st.name != parts[2]) continue;
-    using L = workflow::EscalationLevel;
-    const char* level = st.level == L::kCircular      ? "通报"
-                        : st.level == L::kSupervision ? "督办"
-                        : st.level == L::kTalk        ? "约谈"
-                                                      : "提醒";
-    return fmt::format("{} · {}", ladder->title.empty() ? ladder->id : ladder->title, level);
-  }
-  return parts[2];
-}
-
 std::string NameOf(const engine::Directory& dir, const std::string& unit) {
   const model::Unit* u = dir.FindUnit(unit);
   return u != nullptr ? u->name : unit;
@@ -227,7 +202,7 @@ int RunOverdue(const ExportArgs& args) {
     auto fired = s->cli.store->LastFiredSteps(keys);
     if (!fired.ok()) return Fail(cmd, fired.status().ToString());
     std::map<store::ItemId, std::string> step_of;
-    for (const auto& f : *fired) step_of[f.item_id] = StepLabel(spec, f.step);
+    for (const auto& f : *fired) step_of[f.item_id] = tables::StepLabel(spec, f.step);
     for (const store::Item& it : *page) {
       tables::OverdueRow r;
       r.unit = NameOf(s->dir, it.owner_unit);

@@ -53,6 +53,34 @@ std::string MonthDay(const std::string& period) {
 
 }  // namespace
 
+ReportState ReportStateOf(const Report& report, SystemTime now) {
+  if (report.resolved_at) return IsLate(report) ? ReportState::kLate : ReportState::kOnTime;
+  return !report.due_at || now >= *report.due_at ? ReportState::kMissing : ReportState::kPending;
+}
+
+std::string StepLabel(const workflow::WorkflowSpec& spec, const std::string& step) {
+  std::vector<std::string> parts;
+  for (size_t from = 0;;) {
+    const size_t slash = step.find('/', from);
+    parts.push_back(step.substr(from, slash - from));
+    if (slash == std::string::npos) break;
+    from = slash + 1;
+  }
+  if (parts.size() < 3 || parts[0] != "l") return step;  // not a ladder step
+  const workflow::Ladder* ladder = spec.FindLadder(parts[1]);
+  if (ladder == nullptr) return parts[2];
+  for (const auto& st : ladder->steps) {
+    if (st.name != parts[2]) continue;
+    using L = workflow::EscalationLevel;
+    const char* level = st.level == L::kCircular      ? "通报"
+                        : st.level == L::kSupervision ? "督办"
+                        : st.level == L::kTalk        ? "约谈"
+                                                      : "提醒";
+    return fmt::format("{} · {}", ladder->title.empty() ? ladder->id : ladder->title, level);
+  }
+  return parts[2];
+}
+
 std::vector<Column> ColumnsOf(const workflow::Obligation& obligation) {
   std::vector<Column> out;
   for (const auto& f : obligation.fields.fields) {

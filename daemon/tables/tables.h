@@ -67,6 +67,15 @@ struct Report {
   std::string data = "{}";                // JSON: the submitted fields, "late"
 };
 
+// A report's status at `now`: 按时 or 迟报 once submitted (by the "late" flag
+// Submit stores, which knows the obligation's due_inclusive), 未报 once its
+// due time has passed, else 待报. The dashboard's grid and this table agree.
+ReportState ReportStateOf(const Report& report, SystemTime now);
+
+// A timer step "l/<ladder>/<step>/e<epoch>/r<n>" as people say it: the
+// ladder's title and the step's level, "限期整改督办 · 督办".
+std::string StepLabel(const workflow::WorkflowSpec& spec, const std::string& step);
+
 struct Row {
   std::string unit_id;  // "" for the total row
   std::string name;     // "嘉峰村", "总计(栋)"

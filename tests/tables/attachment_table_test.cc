@@ -163,3 +163,36 @@ TEST(AttachmentTableTest, NobodyReportedLeavesTheTotalEmpty) {
 
 }  // namespace
 }  // namespace duban::tables
+
+namespace duban::tables {
+namespace {
+
+TEST(ReportStateTest, TheStoredLateFlagDecidesOverTheTimes) {
+  Report r;
+  r.due_at = *ParseRfc3339("2024-04-12T12:00+08:00");
+  const SystemTime before = *ParseRfc3339("2024-04-12T11:00+08:00");
+  const SystemTime after = *ParseRfc3339("2024-04-12T13:00+08:00");
+  EXPECT_EQ(ReportStateOf(r, before), ReportState::kPending);
+  EXPECT_EQ(ReportStateOf(r, after), ReportState::kMissing);
+  r.resolved_at = *r.due_at;  // at the instant: late unless due_inclusive
+  EXPECT_EQ(ReportStateOf(r, after), ReportState::kLate);
+  r.data = R"({"late":false})";  // Submit knew the obligation is due_inclusive
+  EXPECT_EQ(ReportStateOf(r, after), ReportState::kOnTime);
+  r.resolved_at = before;
+  r.data = "{}";
+  EXPECT_EQ(ReportStateOf(r, after), ReportState::kOnTime);
+}
+
+TEST(StepLabelTest, NamesTheLadderAndTheStepsLevel) {
+  Diagnostics diags;
+  auto spec = workflow::LoadCampaignFile(
+      testing::SourcePath("workflows/jiafeng-2024-hundred-day.yaml"), {}, &diags);
+  ASSERT_NE(spec, nullptr) << diags.ToString();
+  EXPECT_EQ(StepLabel(*spec, "l/weekly_report/two_weeks_circular/e0/r0"), "周报催报 · 通报");
+  EXPECT_EQ(StepLabel(*spec, "l/weekly_report/thursday_reminder/e0/r0"), "周报催报 · 提醒");
+  EXPECT_EQ(StepLabel(*spec, "l/weekly_report/gone/e0/r0"), "gone");
+  EXPECT_EQ(StepLabel(*spec, "m/weekly_report/2024-04-12"), "m/weekly_report/2024-04-12");
+}
+
+}  // namespace
+}  // namespace duban::tables
