@@ -1,6 +1,6 @@
-// SVG charts. Sizes are in viewBox units; the SVG scales to its box (a
-// phone shrinks it), so every chart is drawn for a 640-unit width with
-// 12-unit text, which stays legible down to about 360 px.
+// SVG charts. Sizes are in viewBox units; the SVG scales to its box, so
+// every chart is drawn 480 units wide with 14-unit text: about 10 px on a
+// 360 px phone and 17 px at the chart's widest (640 px) on a laptop.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,7 +10,7 @@
 namespace duban::dashboard {
 namespace {
 
-constexpr int kWidth = 640;
+constexpr int kWidth = 480;
 
 std::string Open(int height, std::string_view title) {
   return fmt::format(
@@ -35,7 +35,7 @@ int64_t NiceMax(int64_t v) {
 std::string BarChart(std::string_view title, const std::vector<Bar>& bars,
                      std::string_view unit_text) {
   if (bars.empty()) return "<p class=\"muted\">暂无数据</p>";
-  constexpr int kRow = 24, kLabel = 150, kTop = 6;
+  constexpr int kRow = 26, kLabel = 110, kTop = 6;
   const int height = kTop * 2 + kRow * static_cast<int>(bars.size());
   int64_t max = 0;
   for (const auto& b : bars) max = std::max(max, b.value);
@@ -53,7 +53,7 @@ std::string BarChart(std::string_view title, const std::vector<Bar>& bars,
         "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>"
         "<rect class=\"c-bad\" x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\"/>"
         "<text x=\"{:.1f}\" y=\"{}\">{}{}</text>",
-        kLabel - 6, y + 16, label, kLabel, y + 4, w, kRow - 8, kLabel + w + 6, y + 16, b.value,
+        kLabel - 6, y + 18, label, kLabel, y + 4, w, kRow - 8, kLabel + w + 6, y + 18, b.value,
         Escape(unit_text));
   }
   out += "</svg>";
@@ -78,10 +78,10 @@ std::string StackedColumns(std::string_view title, const std::vector<StackPart>&
   // Legend on top.
   double lx = kLeft;
   for (const auto& p : parts) {
-    out += fmt::format("<rect class=\"c-{}\" x=\"{:.0f}\" y=\"4\" width=\"12\" height=\"12\"/>"
-                       "<text x=\"{:.0f}\" y=\"15\">{}</text>",
+    out += fmt::format("<rect class=\"c-{}\" x=\"{:.0f}\" y=\"4\" width=\"14\" height=\"14\"/>"
+                       "<text x=\"{:.0f}\" y=\"17\">{}</text>",
                        Escape(p.kind), lx, lx + 16, Escape(p.name));
-    lx += 16 + 12.0 * static_cast<double>(p.name.size()) / 3.0 + 16;  // CJK: 3 bytes, 12 wide
+    lx += 18 + 14.0 * static_cast<double>(p.name.size()) / 3.0 + 14;  // CJK: 3 bytes, 14 wide
   }
   out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", kLeft - 4, kTop + 4,
                      axis);

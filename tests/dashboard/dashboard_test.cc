@@ -55,9 +55,9 @@ TEST(DashboardChartTest, BarChartPrintsEachValueAndScalesToTheLongest) {
   EXPECT_NE(svg.find(">4 项</text>"), std::string::npos);
   EXPECT_NE(svg.find(">2 项</text>"), std::string::npos);
   EXPECT_NE(svg.find("<a href=\"/overdue?unit=a\">嘉峰村</a>"), std::string::npos);
-  // 4 on a nice axis of 5 over 420 units: 336 wide; 2: 168.
-  EXPECT_NE(svg.find("width=\"336.0\""), std::string::npos) << svg;
-  EXPECT_NE(svg.find("width=\"168.0\""), std::string::npos);
+  // 4 on a nice axis of 5 over 300 units: 240 wide; 2: 120.
+  EXPECT_NE(svg.find("width=\"240.0\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("width=\"120.0\""), std::string::npos);
   EXPECT_NE(BarChart("x", {}, "").find("暂无数据"), std::string::npos);
 }
 
