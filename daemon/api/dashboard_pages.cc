@@ -240,10 +240,12 @@ PageReply Overview(HttpServer::Impl& s, const PageCall& call) {
       schedule::Date last = spec.timezone.LocalDate(call.now);
       std::optional<schedule::Date> deadline;
       std::string deadline_title;
+      // The campaign's last milestone ahead (June 30), the one cases count toward.
       for (const auto& d : status->next) {
         for (const auto& m : spec.milestones) {
-          if (m.id == d.what && !deadline) {
-            deadline = spec.timezone.LocalDate(d.at);
+          const schedule::Date day = spec.timezone.LocalDate(d.at);
+          if (m.id == d.what && (!deadline || day > *deadline)) {
+            deadline = day;
             deadline_title = m.title;
           }
         }
