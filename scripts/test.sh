@@ -62,9 +62,11 @@ TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ./build-tsan/tests/tsan_tes
 echo "==> fuzz"
 ./scripts/fuzz.sh --seconds 10 --opt 0
 
-# clang-tidy on the modules that turn untrusted input into SQL and hand work
-# between threads (every module: scripts/tidy.sh with no arguments).
+# clang-tidy on the modules that turn untrusted input into SQL, pages, files
+# and calendars, and hand work between threads. Every module (scripts/tidy.sh
+# with no arguments: 130 files, clean on 2026-11-24) takes about 4 minutes
+# more than CI can spare.
 echo "==> clang-tidy"
-./scripts/tidy.sh daemon/api daemon/store
+./scripts/tidy.sh daemon/api daemon/store daemon/dashboard daemon/tables daemon/ics
 
 echo "==> all test suites passed"
