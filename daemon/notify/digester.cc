@@ -36,16 +36,30 @@ Result<std::optional<SystemTime>> Digester::NextWake() {
   return deps_.store->NextIntentGroupAt();
 }
 
+// Digests are committed in batches of commit_batch, one transaction each:
+// a crash before a batch's commit leaves its intents open (redone next
+// tick); after it, they are consumed with the rows created, so nothing is
+// done twice. Groups read in a round are all committed before the next
+// round reads, so none is digested twice within a tick.
 Result<int> Digester::Tick(SystemTime now) {
   int digests = 0;
   bool loaded_silences = false;
+  std::vector<store::DigestCommit> pending;
+  auto flush = [&]() -> Status {
+    Status st = deps_.store->CommitDigests(pending, now);
+    pending.clear();
+    return st;
+  };
   while (true) {
     auto groups = deps_.store->ClosedIntentGroups(now, options_.batch_limit);
     if (!groups.ok()) return groups.status();
     if (groups->empty()) return digests;
     for (const auto& [recipient, binding] : *groups) {
       auto group = deps_.store->OpenIntents(recipient, binding);
-      if (!group.ok()) return group.status();
+      if (!group.ok()) {
+        DUBAN_RETURN_IF_ERROR(flush());
+        return group.status();
+      }
       if (group->empty()) continue;
       if (!loaded_silences) {  // once per tick, and only when there is work
         auto active = deps_.store->ActiveSilences(now);
@@ -53,9 +67,18 @@ Result<int> Digester::Tick(SystemTime now) {
         silences_ = std::move(*active);
         loaded_silences = true;
       }
-      DUBAN_RETURN_IF_ERROR(DigestGroup(*group, now));
+      if (Status st = DigestGroup(*group, now, pending); !st.ok()) {
+        // The digests built before this one are kept, as when each was
+        // committed on its own.
+        DUBAN_RETURN_IF_ERROR(flush());
+        return st;
+      }
       ++digests;
+      if (static_cast<int>(pending.size()) >= options_.commit_batch) {
+        DUBAN_RETURN_IF_ERROR(flush());
+      }
     }
+    DUBAN_RETURN_IF_ERROR(flush());
   }
 }
 
@@ -80,14 +103,16 @@ const store::Silence* Digester::SilenceFor(const std::string& unit, const std::s
 // One digest: pick the channel, re-check items (resolved, moved on, or
 // acknowledged before the deadline) and silences, render, defer for quiet
 // hours.
-Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime now) {
+Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime now,
+                             std::vector<store::DigestCommit>& out) {
   store::DigestCommit commit;
   for (const auto& in : group) commit.consumed.push_back(in.id);
   const store::Intent& first = group.front();
   auto contact = deps_.find_contact(first.recipient);
   if (!contact) {
     commit.outcome = "suppressed: recipient " + first.recipient + " is not in the directory";
-    return deps_.store->CommitDigest(commit, now);
+    out.push_back(std::move(commit));
+    return Status::OK();
   }
   const ChannelInfo* channel = nullptr;
   for (const auto& name : contact->channels) {
@@ -101,7 +126,8 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
     auto it = deps_.channels.find(deps_.default_channel);
     if (it == deps_.channels.end()) {
       commit.outcome = "suppressed: no configured channel for " + contact->id;
-      return deps_.store->CommitDigest(commit, now);
+      out.push_back(std::move(commit));
+      return Status::OK();
     }
     channel = &it->second;
   }
@@ -154,7 +180,8 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
                          ? "suppressed: every item was resolved or acknowledged before sending"
                          : "suppressed: " + silenced_by;
     if (deps_.on_suppressed) deps_.on_suppressed(silenced_by.empty() ? "resolved" : "silenced");
-    return deps_.store->CommitDigest(commit, now);
+    out.push_back(std::move(commit));
+    return Status::OK();
   }
   for (size_t i = 0; i < items.size(); ++i) items[i]["last"] = i + 1 == items.size();
 
@@ -192,7 +219,8 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
                            body.status().message());
     commit.outcome = "dead: template failed";
     commit.rows.push_back(std::move(row));
-    return deps_.store->CommitDigest(commit, now);
+    out.push_back(std::move(commit));
+    return Status::OK();
   }
   row.body = *body;
   // Quiet hours hold SMS until the window ends; they never drop a message.
@@ -206,7 +234,8 @@ Status Digester::DigestGroup(const std::vector<store::Intent>& group, SystemTime
   }
   commit.outcome = "sent";
   commit.rows.push_back(std::move(row));
-  return deps_.store->CommitDigest(commit, now);
+  out.push_back(std::move(commit));
+  return Status::OK();
 }
 
 }  // namespace duban::notify

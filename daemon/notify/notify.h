@@ -9,7 +9,8 @@
 // picks the recipient's channel, drops items under an active silence,
 // renders the template for the channel's family and applies quiet hours,
 // then commits the outbox rows and the
-// consumed intents in one transaction.
+// consumed intents in one transaction (several digests share one: group
+// commit, DigestOptions::commit_batch).
 //
 // Loop thread only. notify never includes engine/; app wires the two.
 #pragma once
@@ -31,6 +32,7 @@ class TemplateSet;
 }
 namespace duban::store {
 class Store;
+struct DigestCommit;
 }
 
 namespace duban::notify {
@@ -76,6 +78,9 @@ struct DigestOptions {
   int quiet_start_min = 21 * 60;
   int quiet_end_min = 8 * 60;
   int batch_limit = 1000;  // groups read per round
+  // Digests committed per transaction (group commit: with synchronous=FULL
+  // each commit waits for one fsync).
+  int commit_batch = 500;
 };
 
 // Everything the Digester reads besides the store. Must outlive it.
@@ -108,7 +113,9 @@ class Digester {
   Result<std::optional<SystemTime>> NextWake();
 
  private:
-  Status DigestGroup(const std::vector<store::Intent>& group, SystemTime now);
+  // Builds one digest and appends it to `out` (committed by the caller).
+  Status DigestGroup(const std::vector<store::Intent>& group, SystemTime now,
+                     std::vector<store::DigestCommit>& out);
   const store::Silence* SilenceFor(const std::string& unit, const std::string& binding,
                                    const std::string& channel, SystemTime now) const;
 

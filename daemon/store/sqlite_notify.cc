@@ -102,57 +102,64 @@ Result<std::optional<SystemTime>> SqliteStore::NextIntentGroupAt() {
   }
 }
 
-Status SqliteStore::CommitDigest(const DigestCommit& digest, SystemTime now) {
+Status SqliteStore::CommitDigestInTx(const DigestCommit& digest, int64_t now_ms) {
+  auto consume = Prepare(
+      "UPDATE intents SET consumed_at = ?, outcome = ? WHERE id = ? AND consumed_at IS NULL");
+  for (IntentId id : digest.consumed) {
+    consume.reset();
+    consume.bind(1, now_ms);
+    consume.bind(2, digest.outcome);
+    consume.bind(3, static_cast<int64_t>(id));
+    if (consume.exec() != 1) return Status::Conflict("intent already consumed", std::to_string(id));
+  }
+  auto add = Prepare(
+      "INSERT INTO outbox(idempotency_key, created_at, channel, recipient, address, binding, "
+      "campaign, severity, title, body, params, items, state, next_attempt_at) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(idempotency_key) DO NOTHING");
+  for (const auto& r : digest.rows) {
+    std::string items;
+    for (ItemId id : r.items) items += (items.empty() ? "" : ",") + std::to_string(id);
+    add.reset();
+    add.bind(1, r.idempotency_key);
+    add.bind(2, now_ms);
+    add.bind(3, r.channel);
+    add.bind(4, r.recipient);
+    add.bind(5, r.address);
+    add.bind(6, r.binding);
+    add.bind(7, r.campaign);
+    add.bind(8, r.severity);
+    add.bind(9, r.title);
+    add.bind(10, r.body);
+    add.bind(11, r.params);
+    add.bind(12, items);
+    add.bind(13, r.state);
+    add.bind(14, static_cast<int64_t>(ToUnixMillis(r.next_attempt_at)));
+    if (add.exec() == 0) continue;  // the same message was committed before
+    const OutboxId oid = db_->getLastInsertRowid();
+    auto link = Prepare("INSERT OR IGNORE INTO outbox_items(outbox_id, item_id) VALUES(?, ?)");
+    for (ItemId id : r.items) {
+      link.reset();
+      link.bind(1, static_cast<int64_t>(oid));
+      link.bind(2, static_cast<int64_t>(id));
+      link.exec();
+    }
+  }
+  return Status::OK();
+}
+
+Status SqliteStore::CommitDigests(const std::vector<DigestCommit>& digests, SystemTime now) {
+  if (digests.empty()) return Status::OK();
   const int64_t now_ms = ToUnixMillis(now);
   try {
+    // All or nothing: an error returns before commit() and the
+    // Transaction's destructor rolls every digest of the batch back.
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto consume = Prepare(
-        "UPDATE intents SET consumed_at = ?, outcome = ? WHERE id = ? AND consumed_at IS NULL");
-    for (IntentId id : digest.consumed) {
-      consume.reset();
-      consume.bind(1, now_ms);
-      consume.bind(2, digest.outcome);
-      consume.bind(3, static_cast<int64_t>(id));
-      if (consume.exec() != 1) return Status::Conflict("intent already consumed", std::to_string(id));
-    }
-    auto add = Prepare(
-        "INSERT INTO outbox(idempotency_key, created_at, channel, recipient, address, binding, "
-        "campaign, severity, title, body, params, items, state, next_attempt_at) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(idempotency_key) DO NOTHING");
-    for (const auto& r : digest.rows) {
-      std::string items;
-      for (ItemId id : r.items) items += (items.empty() ? "" : ",") + std::to_string(id);
-      add.reset();
-      add.bind(1, r.idempotency_key);
-      add.bind(2, now_ms);
-      add.bind(3, r.channel);
-      add.bind(4, r.recipient);
-      add.bind(5, r.address);
-      add.bind(6, r.binding);
-      add.bind(7, r.campaign);
-      add.bind(8, r.severity);
-      add.bind(9, r.title);
-      add.bind(10, r.body);
-      add.bind(11, r.params);
-      add.bind(12, items);
-      add.bind(13, r.state);
-      add.bind(14, static_cast<int64_t>(ToUnixMillis(r.next_attempt_at)));
-      if (add.exec() == 0) continue;  // the same message was committed before
-      const OutboxId oid = db_->getLastInsertRowid();
-      auto link = Prepare(
-          "INSERT OR IGNORE INTO outbox_items(outbox_id, item_id) VALUES(?, ?)");
-      for (ItemId id : r.items) {
-        link.reset();
-        link.bind(1, static_cast<int64_t>(oid));
-        link.bind(2, static_cast<int64_t>(id));
-        link.exec();
-      }
-    }
+    for (const auto& digest : digests) DUBAN_RETURN_IF_ERROR(CommitDigestInTx(digest, now_ms));
     txn.commit();
     return Status::OK();
   } catch (const SQLite::Exception& e) {
-    return FromSqlite(e.getErrorCode(), "committing a digest", e.what());
+    return FromSqlite(e.getErrorCode(), "committing digests", e.what());
   }
 }
 

@@ -93,7 +93,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Intent>> OpenIntents(const std::string& recipient,
                                           const std::string& binding) override;
   Result<std::optional<SystemTime>> NextIntentGroupAt() override;
-  Status CommitDigest(const DigestCommit& digest, SystemTime now) override;
+  Status CommitDigests(const std::vector<DigestCommit>& digests, SystemTime now) override;
 
   Result<std::vector<OutboxRow>> DueOutbox(SystemTime now, int limit) override;
   Result<std::optional<SystemTime>> NextOutboxAt() override;
@@ -155,6 +155,9 @@ class SqliteStore final : public Store {
   // chaining it to the last record; returns it with seq and hashes filled.
   AuditEntry AppendAuditInTx(AuditEntry entry);
   void InsertTimerInTx(const Timer& t, ItemId item_id, SystemTime now);
+  // Consumes one digest's intents and inserts its outbox rows inside the
+  // caller's transaction; kConflict when an intent is already consumed.
+  Status CommitDigestInTx(const DigestCommit& digest, int64_t now_ms);
 
   std::unique_ptr<SQLite::Database> db_;
   int schema_version_;

@@ -203,7 +203,15 @@ class Store {
   virtual Result<std::vector<Intent>> OpenIntents(const std::string& recipient,
                                                   const std::string& binding) = 0;
   virtual Result<std::optional<SystemTime>> NextIntentGroupAt() = 0;
-  virtual Status CommitDigest(const DigestCommit& digest, SystemTime now) = 0;
+  // Commits `digests` in one transaction (group commit: one fsync for the
+  // batch): every digest's intents are consumed and its outbox rows created,
+  // or, on any error, none of them. kConflict when an intent is already
+  // consumed. An empty batch does nothing.
+  virtual Status CommitDigests(const std::vector<DigestCommit>& digests, SystemTime now) = 0;
+  // One digest in its own transaction.
+  Status CommitDigest(const DigestCommit& digest, SystemTime now) {
+    return CommitDigests({digest}, now);
+  }
 
   // --- Outbox.
   virtual Result<std::vector<OutboxRow>> DueOutbox(SystemTime now, int limit) = 0;

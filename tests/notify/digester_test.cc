@@ -2,6 +2,8 @@
 // of a digest still goes out, and SMS texts count what they do not name.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "base/diagnostic.h"
 #include "notify/notify.h"
 #include "render/render.h"
@@ -40,7 +42,7 @@ class DigesterTest : public ::testing::Test {
     templates_ = render::TemplateSet::FromMap(
         {{"overdue.sms", "{{unit}}逾期{{#more}}，另有{{more}}项{{/more}}"}}, &diags);
     ASSERT_NE(templates_, nullptr) << diags.ToString();
-    DigestDeps deps;
+    DigestDeps& deps = deps_;
     deps.store = store_.get();
     deps.templates = templates_.get();
     deps.local_time = &time_;
@@ -62,10 +64,11 @@ class DigesterTest : public ::testing::Test {
     };
     digester_ = std::make_unique<Digester>(DigestOptions{}, deps);
   }
-  void Intent(const std::string& unit, const std::string& severity = "warning") {
+  void Intent(const std::string& unit, const std::string& severity = "warning",
+              const std::string& recipient = "office") {
     store::EngineBatch b;
     store::Intent in;
-    in.recipient = "office";
+    in.recipient = recipient;
     in.binding = "overdue";
     in.campaign = "c";
     in.severity = severity;
@@ -86,6 +89,7 @@ class DigesterTest : public ::testing::Test {
   std::vector<store::OutboxRow> Outbox() { return *store_->OutboxBetween(kT0 - hours(1), kT0 + hours(1)); }
 
   CstTime time_;
+  DigestDeps deps_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<render::TemplateSet> templates_;
   std::unique_ptr<Digester> digester_;
@@ -100,6 +104,26 @@ TEST_F(DigesterTest, ADigestCountsWhatItsSmsDoesNotName) {
   auto rows = Outbox();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].body, "v1逾期，另有2项");
+}
+
+// Group commit: more groups than a round reads and than a transaction
+// holds are all digested in one tick, each once.
+TEST_F(DigesterTest, ManyGroupsAreCommittedInBatchesEachOnce) {
+  for (int i = 0; i < 7; ++i) Intent("v1", "warning", "office" + std::to_string(i));
+  DigestOptions opts;
+  opts.batch_limit = 3;
+  opts.commit_batch = 2;
+  Digester digester(opts, deps_);
+  auto n = digester.Tick(kT0);
+  ASSERT_OK(n);
+  EXPECT_EQ(*n, 7);
+  auto rows = Outbox();
+  ASSERT_EQ(rows.size(), 7u);
+  std::set<std::string> recipients;
+  for (const auto& r : rows) recipients.insert(r.recipient);
+  EXPECT_EQ(recipients.size(), 7u);
+  EXPECT_FALSE(store_->NextIntentGroupAt()->has_value());
+  EXPECT_EQ(*digester.Tick(kT0), 0);
 }
 
 TEST_F(DigesterTest, ASilenceDropsOnlyTheUnitItCovers) {

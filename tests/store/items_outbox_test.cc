@@ -168,6 +168,60 @@ TEST_F(ItemsOutboxTest, OnlyADeadLetterCanBeRetriedAndTheRetryIsAudited) {
   EXPECT_EQ(store_->AuditAfter(0, 10)->size(), 1u);
 }
 
+// Group commit: a batch of digests is one transaction. When one digest of
+// the batch fails (here, an intent consumed twice), no intent of the batch
+// is consumed and no row is created; a crash before the commit is the same.
+TEST_F(ItemsOutboxTest, ABatchOfDigestsCommitsAllOrNothing) {
+  EngineBatch b;
+  for (const char* key : {"i1", "i2"}) {
+    Intent in;
+    in.created_at = kT0;
+    in.recipient = std::string("p-") + key;
+    in.binding = "weekly_report_reminder";
+    in.campaign = "c";
+    in.dedup_key = key;
+    in.group_until = kT0;
+    b.intents.push_back(in);
+  }
+  ASSERT_OK(store_->CommitEngineBatch(b, kT0));
+  auto open1 = store_->OpenIntents("p-i1", "weekly_report_reminder");
+  auto open2 = store_->OpenIntents("p-i2", "weekly_report_reminder");
+  ASSERT_OK(open1);
+  ASSERT_OK(open2);
+  ASSERT_EQ(open1->size(), 1u);
+  ASSERT_EQ(open2->size(), 1u);
+  const IntentId i1 = (*open1)[0].id;
+  const IntentId i2 = (*open2)[0].id;
+
+  DigestCommit d1;
+  d1.outcome = "sent";
+  d1.consumed = {i1};
+  d1.rows = {Row("m1", {})};
+  DigestCommit again = d1;  // consumes i1 a second time
+  again.rows = {Row("m2", {})};
+  EXPECT_EQ(store_->CommitDigests({d1, again}, kT0).code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->OpenIntents("p-i1", "weekly_report_reminder")->size(), 1u);
+  EXPECT_TRUE(store_->DueOutbox(kT0, 10)->empty());
+  EXPECT_EQ(*store_->NextIntentGroupAt(), kT0);
+
+  DigestCommit d2;
+  d2.outcome = "suppressed: every item was resolved or acknowledged before sending";
+  d2.consumed = {i2};
+  ASSERT_OK(store_->CommitDigests({d1, d2}, kT0));
+  EXPECT_TRUE(store_->OpenIntents("p-i1", "weekly_report_reminder")->empty());
+  EXPECT_TRUE(store_->OpenIntents("p-i2", "weekly_report_reminder")->empty());
+  EXPECT_FALSE(store_->NextIntentGroupAt()->has_value());
+  auto due = store_->DueOutbox(kT0, 10);
+  ASSERT_OK(due);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].idempotency_key, "m1");
+  // Committed once: the same batch again is refused as a whole.
+  EXPECT_EQ(store_->CommitDigests({d1, d2}, kT0).code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->DueOutbox(kT0, 10)->size(), 1u);
+  // An empty batch does nothing.
+  ASSERT_OK(store_->CommitDigests({}, kT0));
+}
+
 }  // namespace
 }  // namespace duban::store
 
