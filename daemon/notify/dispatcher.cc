@@ -97,7 +97,8 @@ Result<int> Dispatcher::Tick(SystemTime now) {
   }
   auto rows = store_.DueOutbox(now, options_.batch_limit);
   if (!rows.ok()) return rows.status();
-  int started = 0;
+  std::vector<std::pair<const store::OutboxRow*, Channel*>> batch;
+  std::vector<store::OutboxId> ids;
   for (const auto& row : *rows) {
     if (in_flight_.count(row.id)) continue;
     auto it = channels_.find(row.channel);
@@ -106,18 +107,26 @@ Result<int> Dispatcher::Tick(SystemTime now) {
           row.id, fmt::format("channel '{}' is not configured", row.channel), now));
       continue;
     }
-    // Durable before any I/O: a crash from here on leaves a 'sending' row
-    // that Recover() finds, never a message sent twice without a check.
-    if (Status st = store_.MarkSending(row.id, now); !st.ok()) {
-      if (st.code() == StatusCode::kConflict) continue;  // changed meanwhile
-      return st;
-    }
-    in_flight_.insert(row.id);
+    batch.emplace_back(&row, it->second);
+    ids.push_back(row.id);
+  }
+  // Durable before any I/O: every row of this pass is 'sending' (one
+  // transaction for the pass) before the first request goes out. A crash
+  // from here on leaves 'sending' rows that Recover() finds, never a
+  // message sent twice without a check.
+  auto claimed = store_.MarkSendingAll(ids, now);
+  if (!claimed.ok()) return claimed.status();
+  int started = 0;
+  size_t next = 0;  // claimed ids come in the order of `ids`
+  for (const auto& [row, channel] : batch) {
+    if (next == claimed->size() || (*claimed)[next] != row->id) continue;  // changed meanwhile
+    ++next;
+    in_flight_.insert(row->id);
     ++started;
-    store::OutboxRow sending = row;
+    store::OutboxRow sending = *row;
     sending.state = "sending";
     sending.sending_since = now;
-    it->second->Send(sending, [this, row](SendResult r) { Complete(row, r); });
+    channel->Send(sending, [this, r = *row](SendResult res) { Complete(r, res); });
   }
   return started;
 }

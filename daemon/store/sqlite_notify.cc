@@ -204,6 +204,28 @@ Status SqliteStore::MarkSending(OutboxId id, SystemTime now) {
   }
 }
 
+Result<std::vector<OutboxId>> SqliteStore::MarkSendingAll(const std::vector<OutboxId>& ids,
+                                                         SystemTime now) {
+  std::vector<OutboxId> claimed;
+  if (ids.empty()) return claimed;
+  try {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    auto q = Prepare(
+        "UPDATE outbox SET state = 'sending', sending_since = ?, attempts = attempts + 1 "
+        "WHERE id = ? AND state IN ('pending', 'retry', 'sending')");
+    for (OutboxId id : ids) {
+      q.reset();
+      q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
+      q.bind(2, static_cast<int64_t>(id));
+      if (q.exec() == 1) claimed.push_back(id);
+    }
+    txn.commit();
+    return claimed;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "marking messages sending", e.what());
+  }
+}
+
 Result<std::vector<OutboxRow>> SqliteStore::StaleSending(SystemTime started_before, int limit) {
   try {
     static const std::string sql = std::string("SELECT ") + kOutboxColumns +

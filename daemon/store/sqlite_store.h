@@ -98,6 +98,8 @@ class SqliteStore final : public Store {
   Result<std::vector<OutboxRow>> DueOutbox(SystemTime now, int limit) override;
   Result<std::optional<SystemTime>> NextOutboxAt() override;
   Status MarkSending(OutboxId id, SystemTime now) override;
+  Result<std::vector<OutboxId>> MarkSendingAll(const std::vector<OutboxId>& ids,
+                                               SystemTime now) override;
   Result<std::vector<OutboxRow>> StaleSending(SystemTime started_before, int limit) override;
   Result<std::optional<OutboxRow>> GetOutbox(OutboxId id) override;
   Result<std::vector<OutboxRow>> ListOutbox(const OutboxQuery& query) override;

@@ -218,6 +218,11 @@ class Store {
   virtual Result<std::optional<SystemTime>> NextOutboxAt() = 0;
   // pending/retry → sending, stamped `now`; attempts + 1.
   virtual Status MarkSending(OutboxId id, SystemTime now) = 0;
+  // MarkSending for every row of `ids` in one transaction (a dispatch pass
+  // claims its rows with one commit); returns the ids claimed, in order,
+  // leaving out rows no longer waiting to be sent.
+  virtual Result<std::vector<OutboxId>> MarkSendingAll(const std::vector<OutboxId>& ids,
+                                                       SystemTime now) = 0;
   // Rows still 'sending' that started before `started_before` (a crash or a
   // lost answer), oldest first.
   virtual Result<std::vector<OutboxRow>> StaleSending(SystemTime started_before, int limit) = 0;

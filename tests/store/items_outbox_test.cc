@@ -168,6 +168,32 @@ TEST_F(ItemsOutboxTest, OnlyADeadLetterCanBeRetriedAndTheRetryIsAudited) {
   EXPECT_EQ(store_->AuditAfter(0, 10)->size(), 1u);
 }
 
+// A dispatch pass claims its rows in one transaction; a row no longer
+// waiting (here, dead) is left out and left as it is.
+TEST_F(ItemsOutboxTest, MarkSendingAllClaimsOnlyRowsStillWaiting) {
+  DigestCommit d;
+  d.outcome = "sent";
+  d.rows = {Row("m1", {}), Row("m2", {}), Row("m3", {})};
+  ASSERT_OK(store_->CommitDigest(d, kT0));
+  auto due = store_->DueOutbox(kT0, 10);
+  ASSERT_OK(due);
+  ASSERT_EQ(due->size(), 3u);
+  const OutboxId m1 = (*due)[0].id, m2 = (*due)[1].id, m3 = (*due)[2].id;
+  ASSERT_OK(store_->MarkSending(m2, kT0));
+  ASSERT_OK(store_->MarkDead(m2, "invalid number", kT0));
+  auto claimed = store_->MarkSendingAll({m1, m2, m3}, kT0 + minutes(1));
+  ASSERT_OK(claimed);
+  EXPECT_EQ(*claimed, (std::vector<OutboxId>{m1, m3}));
+  for (OutboxId id : {m1, m3}) {
+    const OutboxRow r = **store_->GetOutbox(id);
+    EXPECT_EQ(r.state, "sending");
+    EXPECT_EQ(r.attempts, 1);
+    EXPECT_EQ(*r.sending_since, kT0 + minutes(1));
+  }
+  EXPECT_EQ((**store_->GetOutbox(m2)).state, "dead");
+  EXPECT_TRUE(store_->MarkSendingAll({}, kT0)->empty());
+}
+
 // Group commit: a batch of digests is one transaction. When one digest of
 // the batch fails (here, an intent consumed twice), no intent of the batch
 // is consumed and no row is created; a crash before the commit is the same.
