@@ -1,5 +1,6 @@
 #include "testing/process.h"
 
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,20 +31,35 @@ ShellRun Duban(const std::string& args) { return Shell(DubanBinary() + " " + arg
 
 pid_t SpawnDuban(const std::vector<std::string>& args, const std::string& log,
                  const std::map<std::string, std::string>& env) {
+  // Everything the child needs is built before fork(): the test process has
+  // threads, and a child that allocates (setenv, freopen, std::string) can
+  // block forever on an allocator lock another thread held at the fork.
+  std::string bin = DubanBinary();
+  std::vector<char*> argv;
+  argv.push_back(bin.data());
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    if (env.count(entry.substr(0, entry.find('='))) == 0) env_text.push_back(entry);
+  }
+  for (const auto& [k, v] : env) env_text.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
+    // Only async-signal-safe calls from here on.
     // Dies with the test: a test that fails an ASSERT before its kill(), or
     // is aborted by a sanitizer, must not leave a daemon running.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    FILE* f = std::freopen(log.c_str(), "a", stdout);
-    if (f != nullptr) dup2(fileno(stdout), STDERR_FILENO);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::string bin = DubanBinary();
-    std::vector<char*> argv;
-    argv.push_back(bin.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    execve(bin.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   return pid;
