@@ -9,6 +9,7 @@
 #include <functional>
 #include <variant>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,9 @@ struct View {
   store::ItemQuery Items() const;
   // True when `unit` is in the viewer's scope.
   bool Sees(const std::string& unit) const;
+  // A 403 page when `unit` (a ?unit= filter; "" = none) is unknown or
+  // outside the viewer's scope.
+  std::optional<PageReply> RefuseUnit(const std::string& unit) const;
   std::string UnitName(const std::string& unit) const;
   // "?c=<campaign>" or "&c=…" for links.
   std::string CampaignParam(char lead = '?') const;

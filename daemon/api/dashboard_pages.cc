@@ -360,9 +360,7 @@ PageReply Overdue(HttpServer::Impl& s, const PageCall& call) {
   if (auto* r = std::get_if<PageReply>(&made)) return *r;
   View& v = std::get<View>(made);
   const std::string unit = call.Query("unit");
-  if (!unit.empty() && (v.dir->FindUnit(unit) == nullptr || !v.Sees(unit))) {
-    return PageReply::Message(403, "无权查看", "该单位不在您的管辖范围内。");
-  }
+  if (auto refused = v.RefuseUnit(unit)) return *refused;
   auto lines = OverdueLines(s, v, call.now, unit);
   if (!lines.ok()) return PageReply::Message(503, "暂时无法打开", lines.status().message());
   dashboard::Table t{"overdue-items",
@@ -968,9 +966,7 @@ PageReply AttachmentTable(HttpServer::Impl& s, const PageCall& call) {
   if (auto* r = std::get_if<PageReply>(&made)) return *r;
   View& v = std::get<View>(made);
   const tables::TableRequest req = TableRequestOf(v, call);
-  if (!req.unit.empty() && (v.dir->FindUnit(req.unit) == nullptr || !v.Sees(req.unit))) {
-    return PageReply::Message(403, "无权查看", "该单位不在您的管辖范围内。");
-  }
+  if (auto refused = v.RefuseUnit(req.unit)) return *refused;
   auto table = tables::BuildAttachmentTable(*s.deps.store, *v.dir, *v.spec, req, call.now);
   if (!table.ok()) return TableFailure(table.status());
   const std::string base = v.CampaignParam() + "&week=" + dashboard::UrlEncode(req.period) +
@@ -1006,9 +1002,7 @@ PageReply TableExport(HttpServer::Impl& s, const PageCall& call, bool xlsx) {
   if (auto* r = std::get_if<PageReply>(&made)) return *r;
   View& v = std::get<View>(made);
   tables::TableRequest req = TableRequestOf(v, call);
-  if (!req.unit.empty() && (v.dir->FindUnit(req.unit) == nullptr || !v.Sees(req.unit))) {
-    return PageReply::Message(403, "无权查看", "该单位不在您的管辖范围内。");
-  }
+  if (auto refused = v.RefuseUnit(req.unit)) return *refused;
   auto table = tables::BuildAttachmentTable(*s.deps.store, *v.dir, *v.spec, req, call.now);
   if (!table.ok()) return TableFailure(table.status());
   const std::string name = table->title + "-" + (req.unit.empty() ? "全部" : v.UnitName(req.unit));
@@ -1029,9 +1023,7 @@ PageReply OverdueExport(HttpServer::Impl& s, const PageCall& call, bool xlsx) {
   if (auto* r = std::get_if<PageReply>(&made)) return *r;
   View& v = std::get<View>(made);
   const std::string unit = call.Query("unit");
-  if (!unit.empty() && (v.dir->FindUnit(unit) == nullptr || !v.Sees(unit))) {
-    return PageReply::Message(403, "无权查看", "该单位不在您的管辖范围内。");
-  }
+  if (auto refused = v.RefuseUnit(unit)) return *refused;
   auto lines = OverdueLines(s, v, call.now, unit);
   if (!lines.ok()) return PageReply::Message(503, "暂时无法导出", lines.status().message());
   tables::OverdueList list;

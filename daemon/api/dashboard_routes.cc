@@ -112,6 +112,11 @@ bool View::Sees(const std::string& unit) const {
   return dir->IsUnder(unit, root);
 }
 
+std::optional<PageReply> View::RefuseUnit(const std::string& unit) const {
+  if (unit.empty() || (dir->FindUnit(unit) != nullptr && Sees(unit))) return std::nullopt;
+  return PageReply::Message(403, "无权查看", "该单位不在您的管辖范围内。");
+}
+
 std::string View::UnitName(const std::string& unit) const {
   const model::Unit* u = dir->FindUnit(unit);
   return u != nullptr ? u->name : unit;

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "dashboard/dashboard.h"
+
 namespace duban::api {
 namespace {
 
@@ -97,21 +99,7 @@ std::string Banner(const std::string& error) {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string HtmlEscape(std::string_view text) { return dashboard::Escape(text); }
 
 std::string RenderReportPage(const ReportPage& p) {
   std::string out = Head(p.title);
