@@ -28,16 +28,17 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const char kNow[] = "2024-05-08T10:00+08:00";      // a Wednesday of the rectification phase
+const char kNow[] =
+    "2024-05-08T10:00+08:00";  // a Wednesday of the rectification phase
 const char kNowPlus1[] = "2024-05-08T10:01+08:00";
 
 // The "province with a million items" both restart and dashboard read.
 struct BigShape {
   Shape shape;
-  int64_t items = 0;      // total
+  int64_t items = 0;  // total
   int64_t transfers = 0;
-  int report_weeks = 8;   // weekly reports per village before now
-  int64_t outbox = 0;     // pending rows
+  int report_weeks = 8;  // weekly reports per village before now
+  int64_t outbox = 0;    // pending rows
 };
 
 BigShape Big(const Scale& s) {
@@ -51,9 +52,12 @@ BigShape Big(const Scale& s) {
 }
 
 // Generates the big database at `db`, or copies it from the cache.
-Status MakeBigDb(const Scale& s, const WorkDir& dir, const std::string& db, double* gen_s) {
+Status MakeBigDb(const Scale& s, const WorkDir& dir, const std::string& db,
+                 double* gen_s) {
   const std::string cached =
-      s.cache_dir.empty() ? "" : fmt::format("{}/big-{}-{}.db", s.cache_dir, s.full ? "full" : "small", s.seed);
+      s.cache_dir.empty() ? ""
+                          : fmt::format("{}/big-{}-{}.db", s.cache_dir,
+                                        s.full ? "full" : "small", s.seed);
   *gen_s = 0;
   if (!cached.empty() && std::filesystem::exists(cached)) {
     CopyFile(cached, db);
@@ -69,21 +73,27 @@ Status MakeBigDb(const Scale& s, const WorkDir& dir, const std::string& db, doub
     auto& in = **p;
     const Hierarchy h = MakeHierarchy(b.shape, s.seed);
     DUBAN_RETURN_IF_ERROR(WriteHierarchy(*in.store, h));
-    DUBAN_RETURN_IF_ERROR(AddPastReports(*in.store, h, b.report_weeks, At("2024-05-03T12:00+08:00"), now));
-    const int64_t reports = static_cast<int64_t>(h.villages.size()) * b.report_weeks;
+    DUBAN_RETURN_IF_ERROR(AddPastReports(*in.store, h, b.report_weeks,
+                                         At("2024-05-03T12:00+08:00"), now));
+    const int64_t reports =
+        static_cast<int64_t>(h.villages.size()) * b.report_weeks;
     CaseOptions co;
     co.count = b.items - reports - b.transfers;
     co.now = now;
     DUBAN_RETURN_IF_ERROR(AddCases(*in.store, h, co, s.seed));
-    DUBAN_RETURN_IF_ERROR(AddTransfers(*in.store, h, b.transfers, now, s.seed + 1));
-    DUBAN_RETURN_IF_ERROR(AddPendingOutbox(*in.store, h, b.outbox, now, s.seed + 2));
+    DUBAN_RETURN_IF_ERROR(
+        AddTransfers(*in.store, h, b.transfers, now, s.seed + 1));
+    DUBAN_RETURN_IF_ERROR(
+        AddPendingOutbox(*in.store, h, b.outbox, now, s.seed + 2));
   }
-  auto resolved = BulkSql::ResolveShare(db, "weekly_report", "", 0.8, "submitted",
-                                        At("2024-05-03T09:00+08:00"), s.seed);
+  auto resolved =
+      BulkSql::ResolveShare(db, "weekly_report", "", 0.8, "submitted",
+                            At("2024-05-03T09:00+08:00"), s.seed);
   if (!resolved.ok()) return resolved.status();
   *gen_s = SecondsSince(t);
   std::fprintf(stderr, "  generated %lld items, %lld outbox rows in %.1f s\n",
-               static_cast<long long>(b.items), static_cast<long long>(b.outbox), *gen_s);
+               static_cast<long long>(b.items),
+               static_cast<long long>(b.outbox), *gen_s);
   if (!cached.empty()) {
     std::filesystem::create_directories(s.cache_dir);
     CopyFile(db, cached);
@@ -110,8 +120,8 @@ int RestartScenario(const Scale& s) {
     CopyFile(snapshot, db);
     sink.Reset();
     const auto start = Steady::now();
-    const pid_t pid = SpawnDuban({"serve", "--config", cfg, "--clock-start", kNowPlus1,
-                                  "--allow-clock-change"},
+    const pid_t pid = SpawnDuban({"serve", "--config", cfg, "--clock-start",
+                                  kNowPlus1, "--allow-clock-change"},
                                  dir.File("serve.log"));
     const auto limit = start + seconds(s.full ? 600 : 60);
     double up = -1;
@@ -122,7 +132,8 @@ int RestartScenario(const Scale& s) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    // Full scale: the delivery rate over the first 3,000 rows (see friday_noon).
+    // Full scale: the delivery rate over the first 3,000 rows (see
+    // friday_noon).
     const int64_t want = std::min<int64_t>(b.outbox, s.full ? 3000 : b.outbox);
     while (sink.count() < want && Steady::now() < limit) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -131,17 +142,25 @@ int RestartScenario(const Scale& s) {
     StopChild(pid);
     if (up < 0) return Fail("/healthz never answered 200");
     if (sink.count() < want) {
-      return Fail(fmt::format("the sink got {} of {} pending messages", sink.count(), want));
+      return Fail(fmt::format("the sink got {} of {} pending messages",
+                              sink.count(), want));
     }
     healthz.push_back(up);
-    first.push_back(std::chrono::duration<double>(sink.first() - start).count());
+    first.push_back(
+        std::chrono::duration<double>(sink.first() - start).count());
     const double span = sink.span_seconds();
     rate.push_back(span > 0 ? static_cast<double>(sink.count()) / span : 0.0);
   }
-  Line("restart").Add("n", b.items).Add("outbox", b.outbox).Add("gen_s", gen_s, 1)
-      .Add("healthz_s", Median(healthz)).Add("dispatch_resumed_s", Median(first))
-      .Add("deliver_msgs_per_s", Median(rate), 0).Add("serve_rss_mib", Median(rss), 0)
-      .Add("runs", static_cast<int64_t>(s.runs)).Print();
+  Line("restart")
+      .Add("n", b.items)
+      .Add("outbox", b.outbox)
+      .Add("gen_s", gen_s, 1)
+      .Add("healthz_s", Median(healthz))
+      .Add("dispatch_resumed_s", Median(first))
+      .Add("deliver_msgs_per_s", Median(rate), 0)
+      .Add("serve_rss_mib", Median(rss), 0)
+      .Add("runs", static_cast<int64_t>(s.runs))
+      .Print();
   return 0;
 }
 
@@ -161,8 +180,9 @@ int DashboardScenario(const Scale& s) {
   const int queries = s.full ? 40 : 5;
   std::mt19937_64 rng(s.seed);
   std::uniform_int_distribution<size_t> county(0, h.counties.size() - 1);
-  // Overdue list for a county: what GET /api/v1/items?unit=<county>&overdue=true
-  // asks the store (the county's whole subtree as owners).
+  // Overdue list for a county: what GET
+  // /api/v1/items?unit=<county>&overdue=true asks the store (the county's whole
+  // subtree as owners).
   std::vector<double> overdue_ms;
   int64_t overdue_rows = 0;
   for (int q = 0; q < queries; ++q) {
@@ -188,7 +208,8 @@ int DashboardScenario(const Scale& s) {
   std::vector<double> laggard_ms;
   for (int q = 0; q < std::max(3, queries / 4); ++q) {
     const auto t = Steady::now();
-    auto r = in.runner->engine().Laggards(kCampaign, h.provinces[0], now - hours(24 * 28), now, now, 20);
+    auto r = in.runner->engine().Laggards(kCampaign, h.provinces[0],
+                                          now - hours(24 * 28), now, now, 20);
     laggard_ms.push_back(SecondsSince(t) * 1000);
     if (!r.ok()) return Fail(r.status());
     if (r->empty()) return Fail("an empty laggard ranking");
@@ -198,16 +219,20 @@ int DashboardScenario(const Scale& s) {
   std::vector<double> grid_ms;
   for (int q = 0; q < std::max(3, queries / 4); ++q) {
     const auto t = Steady::now();
-    auto r = in.store->StatsByOwner(kCampaign, {"weekly_report"}, now - hours(24 * 28), now, now);
+    auto r = in.store->StatsByOwner(kCampaign, {"weekly_report"},
+                                    now - hours(24 * 28), now, now);
     grid_ms.push_back(SecondsSince(t) * 1000);
     if (!r.ok()) return Fail(r.status());
   }
-  Line("dashboard").Add("n", b.items).Add("overdue_county_p50_ms", Median(overdue_ms), 2)
+  Line("dashboard")
+      .Add("n", b.items)
+      .Add("overdue_county_p50_ms", Median(overdue_ms), 2)
       .Add("overdue_county_p95_ms", Percentile(overdue_ms, 95), 2)
       .Add("laggards_province_p50_ms", Median(laggard_ms), 1)
       .Add("laggards_province_p95_ms", Percentile(laggard_ms, 95), 1)
       .Add("grid_town", "none")
-      .Add("stats_by_owner_p95_ms", Percentile(grid_ms, 95), 1).Add("queries", static_cast<int64_t>(queries))
+      .Add("stats_by_owner_p95_ms", Percentile(grid_ms, 95), 1)
+      .Add("queries", static_cast<int64_t>(queries))
       .Print();
   return 0;
 }
@@ -219,7 +244,8 @@ int ProvinceWeekScenario(const Scale& s) {
   const int64_t cases = s.full ? 100000 : 1000;
   const int64_t transfers = s.full ? 20000 : 200;
   // Small scale: the Thursday alone, so CTest stays within seconds.
-  const SystemTime from = At(s.full ? "2024-05-06T00:00+08:00" : "2024-05-09T00:00+08:00");
+  const SystemTime from =
+      At(s.full ? "2024-05-06T00:00+08:00" : "2024-05-09T00:00+08:00");
   const int days = s.full ? 7 : 1;
   const int thursday = s.full ? 3 : 0;
   const SystemTime to = from + hours(24 * days);
@@ -237,8 +263,11 @@ int ProvinceWeekScenario(const Scale& s) {
     co.now = from - minutes(1);
     co.min_days = 1;
     co.max_days = 60;
-    if (Status st = AddCases(*in.store, h, co, s.seed); !st.ok()) return Fail(st);
-    if (Status st = AddTransfers(*in.store, h, transfers, co.now, s.seed + 1); !st.ok()) return Fail(st);
+    if (Status st = AddCases(*in.store, h, co, s.seed); !st.ok())
+      return Fail(st);
+    if (Status st = AddTransfers(*in.store, h, transfers, co.now, s.seed + 1);
+        !st.ok())
+      return Fail(st);
   }
   // The week's traffic: 80% of villages and departments report on Thursday
   // or Friday morning, a tenth of the transfers are signed for, 3% of the
@@ -248,12 +277,14 @@ int ProvinceWeekScenario(const Scale& s) {
   std::uniform_int_distribution<int> minute(0, 9 * 60 - 1);
   auto local = [](SystemTime t) {
     const auto ms = ToUnixMillis(t) + 8 * 3600 * 1000;
-    const auto d = std::chrono::floor<std::chrono::days>(SystemTime(Millis(ms)));
+    const auto d =
+        std::chrono::floor<std::chrono::days>(SystemTime(Millis(ms)));
     const std::chrono::year_month_day ymd{std::chrono::sys_days(d)};
     const auto mins = (ms / 60000) % (24 * 60);
-    return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}+08:00", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                       mins / 60, mins % 60);
+    return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}+08:00",
+                       static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()),
+                       static_cast<unsigned>(ymd.day()), mins / 60, mins % 60);
   };
   const std::string events = dir.File("events.jsonl");
   int64_t n_events = 0;
@@ -263,24 +294,32 @@ int ProvinceWeekScenario(const Scale& s) {
     owing.insert(owing.end(), h.departments.begin(), h.departments.end());
     for (const auto& u : owing) {
       if (unit(rng) >= 0.8) continue;
-      const SystemTime at = from + hours(24 * thursday + 9) + minutes(minute(rng));
+      const SystemTime at =
+          from + hours(24 * thursday + 9) + minutes(minute(rng));
       out << fmt::format(
-          R"({{"at":"{}","type":"submit","obligation":"weekly_report","unit":"{}","period":"2024-05-10","fields":{{"mis_checked":12,"mis_surveyed":0,"missed":0,"key_checked":6,"key_hazards":1,"key_rectified":0,"appraisal_checked":3,"appraisal_noncompliant":0,"work_summary":"完成错漏排专项核查"}}}})",
-          local(at), u) << "\n";
+                 R"({{"at":"{}","type":"submit","obligation":"weekly_report","unit":"{}","period":"2024-05-10","fields":{{"mis_checked":12,"mis_surveyed":0,"missed":0,"key_checked":6,"key_hazards":1,"key_rectified":0,"appraisal_checked":3,"appraisal_noncompliant":0,"work_summary":"完成错漏排专项核查"}}}})",
+                 local(at), u)
+          << "\n";
       ++n_events;
     }
     for (int64_t t = 0; t < transfers; ++t) {
       if (unit(rng) >= 0.1) continue;
-      const SystemTime at = from + hours(24 * (t % std::min(days, 5)) + 9) + minutes(minute(rng));
-      out << fmt::format(R"({{"at":"{}","type":"ack","item":"bench-transfer/{}"}})", local(at), t) << "\n";
+      const SystemTime at =
+          from + hours(24 * (t % std::min(days, 5)) + 9) + minutes(minute(rng));
+      out << fmt::format(
+                 R"({{"at":"{}","type":"ack","item":"bench-transfer/{}"}})",
+                 local(at), t)
+          << "\n";
       ++n_events;
     }
     for (int64_t c = 0; c < cases; ++c) {
       if (unit(rng) >= 0.03) continue;
-      const SystemTime at = from + hours(24 * (c % std::min(days, 5)) + 9) + minutes(minute(rng));
+      const SystemTime at =
+          from + hours(24 * (c % std::min(days, 5)) + 9) + minutes(minute(rng));
       out << fmt::format(
-          R"({{"at":"{}","type":"transition","item":"bench-case/{}","transition":"submit_for_acceptance","fields":{{"photos_uploaded":true}}}})",
-          local(at), c) << "\n";
+                 R"({{"at":"{}","type":"transition","item":"bench-case/{}","transition":"submit_for_acceptance","fields":{{"photos_uploaded":true}}}})",
+                 local(at), c)
+          << "\n";
       ++n_events;
     }
   }
@@ -303,13 +342,22 @@ int ProvinceWeekScenario(const Scale& s) {
     if (!result.ok()) return Fail(result.status());
     last = std::move(*result);
     if (last.events_applied != n_events) {
-      return Fail(fmt::format("{} of {} events applied", last.events_applied, n_events));
+      return Fail(fmt::format("{} of {} events applied", last.events_applied,
+                              n_events));
     }
   }
-  Line("province_week").Add("n", shape.villages).Add("cases", cases).Add("transfers", transfers)
-      .Add("days", static_cast<int64_t>(days)).Add("events", n_events).Add("timers", static_cast<int64_t>(last.timers))
-      .Add("messages", static_cast<int64_t>(last.messages.size())).Add("wall_s", Median(walls), 2)
-      .Add("rss_mib", PeakRssMib(), 0).Add("runs", static_cast<int64_t>(s.runs)).Print();
+  Line("province_week")
+      .Add("n", shape.villages)
+      .Add("cases", cases)
+      .Add("transfers", transfers)
+      .Add("days", static_cast<int64_t>(days))
+      .Add("events", n_events)
+      .Add("timers", static_cast<int64_t>(last.timers))
+      .Add("messages", static_cast<int64_t>(last.messages.size()))
+      .Add("wall_s", Median(walls), 2)
+      .Add("rss_mib", PeakRssMib(), 0)
+      .Add("runs", static_cast<int64_t>(s.runs))
+      .Print();
   return 0;
 }
 
