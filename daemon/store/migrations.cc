@@ -193,6 +193,24 @@ INSERT OR IGNORE INTO outbox_items(outbox_id, item_id)
   FROM outbox o, json_each('[' || o.items || ']') j
   WHERE o.items != '';
 )sql"},
+      {4, "close a resolved item's pending timers", R"sql(
+-- Once an item is resolved every ladder timer still pending for it can only
+-- be recorded as obsolete when it fires (engine/ladder_step.cc). Close them
+-- in the resolving transaction instead, so a deadline's wake-up costs what
+-- is still open, not everything ever scheduled: at Friday noon 80% of the
+-- reports are in, and their timers must not all be read then.
+CREATE TRIGGER items_resolved_close_timers AFTER UPDATE OF resolved_at ON items
+WHEN OLD.resolved_at IS NULL AND NEW.resolved_at IS NOT NULL
+BEGIN
+  UPDATE timers SET fired_at = NEW.resolved_at, outcome = 'obsolete: resolved before this step'
+  WHERE campaign = NEW.campaign AND item_id = NEW.id AND fired_at IS NULL;
+END;
+-- Timers left pending by items resolved before this migration.
+UPDATE timers SET fired_at = (SELECT resolved_at FROM items WHERE items.id = timers.item_id),
+                  outcome = 'obsolete: resolved before this step'
+WHERE fired_at IS NULL AND item_id != 0
+  AND item_id IN (SELECT id FROM items WHERE resolved_at IS NOT NULL);
+)sql"},
   };
   return kMigrations;
 }

@@ -26,6 +26,55 @@ TEST(MigrationsTest, FreshDatabaseGetsEveryMigration) {
   }
 }
 
+// Migration 4 closes the timers that items resolved under an older release
+// left pending, as if each had been closed when its item was resolved.
+TEST(MigrationsTest, UpgradeClosesTimersOfItemsResolvedBefore) {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  const SystemTime resolved = kT0 + std::chrono::minutes(30);
+  {
+    std::vector<Migration> old(Migrations().begin(), Migrations().begin() + 3);
+    auto s = OpenSqliteWithMigrationsForTest({path}, old, kT0);
+    ASSERT_OK(s);
+    EngineBatch b;
+    for (const std::string unit : {"v1", "v2"}) {
+      EngineBatch::NewItem ni;
+      ni.item.campaign = "c";
+      ni.item.kind = "weekly_report";
+      ni.item.key = "r/" + unit;
+      ni.item.owner_unit = unit;
+      ni.item.state = "due";
+      ni.item.state_entered_at = kT0;
+      Timer t;
+      t.campaign = "c";
+      t.fire_at = kT0 + std::chrono::hours(1);
+      t.step = "l/r/remind/e0/r0";
+      ni.timers = {t};
+      b.new_items.push_back(ni);
+    }
+    ASSERT_OK((*s)->CommitEngineBatch(b, kT0));
+    auto v1 = (*s)->FindItemByKey("r/v1");
+    ASSERT_OK(v1);
+    Item done = **v1;
+    done.state = "submitted";
+    done.resolved_at = resolved;
+    done.updated_at = resolved;
+    ASSERT_OK((*s)->UpdateItem(done, "due", (*v1)->updated_at, {}, {}));
+    // Without the trigger both timers are still due.
+    EXPECT_EQ((*s)->DueTimers(kT0 + std::chrono::hours(2), 10)->size(), 2u);
+  }
+  auto s = OpenSqlite({path}, kT0 + std::chrono::hours(1));
+  ASSERT_OK(s);
+  auto due = (*s)->DueTimers(kT0 + std::chrono::hours(2), 10);
+  ASSERT_OK(due);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].item_id, (*(*s)->FindItemByKey("r/v2"))->id);
+  auto fired = (*s)->FiredTimersForTest();
+  ASSERT_OK(fired);
+  ASSERT_EQ(fired->size(), 1u);
+  EXPECT_EQ((*fired)[0].second, "obsolete: resolved before this step");
+}
+
 TEST(MigrationsTest, VersionsAreConsecutiveFromOne) {
   int expected = 1;
   for (const Migration& m : Migrations()) EXPECT_EQ(m.version, expected++);

@@ -98,6 +98,52 @@ TEST_F(TimersTest, ItemsAndTheirTimersAreCreatedOnceByKey) {
   EXPECT_FALSE((*after)->open());
 }
 
+// Resolving an item closes its pending ladder timers in the same
+// transaction (migration 4), so the next wake-up never reads them; timers
+// of other items and of the campaign stay due.
+TEST_F(TimersTest, ResolvingAnItemClosesItsPendingTimers) {
+  EngineBatch b;
+  for (const std::string unit : {"v1", "v2"}) {
+    EngineBatch::NewItem ni;
+    ni.item.campaign = "c";
+    ni.item.kind = "weekly_report";
+    ni.item.key = "weekly_report/2024-03-29/" + unit;
+    ni.item.owner_unit = unit;
+    ni.item.state = "due";
+    ni.item.period = "2024-03-29";
+    ni.item.state_entered_at = kT0;
+    ni.timers = {At(60, "l/r/remind/e0/r0"), At(120, "l/r/digest/e0/r0")};
+    b.new_items.push_back(ni);
+  }
+  b.new_timers = {At(90, "s/monthly/2024-03-29")};
+  ASSERT_OK(store_->CommitEngineBatch(b, kT0));
+  auto v1 = store_->FindItemByKey("weekly_report/2024-03-29/v1");
+  ASSERT_OK(v1);
+  ASSERT_TRUE(v1->has_value());
+  Item done = **v1;
+  done.state = "submitted";
+  done.resolved_at = kT0 + std::chrono::minutes(30);
+  done.updated_at = *done.resolved_at;
+  ASSERT_OK(store_->UpdateItem(done, "due", (*v1)->updated_at, {}, {}));
+
+  auto due = store_->DueTimers(kT0 + std::chrono::hours(3), 10);
+  ASSERT_OK(due);
+  std::vector<std::string> left;
+  for (const auto& t : *due)
+    left.push_back(std::to_string(t.item_id) + ":" + t.step);
+  const std::string v2 = std::to_string((*v1)->id + 1);
+  EXPECT_EQ(left, (std::vector<std::string>{v2 + ":l/r/remind/e0/r0",
+                                            "0:s/monthly/2024-03-29",
+                                            v2 + ":l/r/digest/e0/r0"}));
+  auto fired = store_->FiredTimersForTest();
+  ASSERT_OK(fired);
+  ASSERT_EQ(fired->size(), 2u);
+  for (const auto& [t, outcome] : *fired) {
+    EXPECT_EQ(t.item_id, (*v1)->id);
+    EXPECT_EQ(outcome, "obsolete: resolved before this step");
+  }
+}
+
 // The wake-up query reads only the partial index of unfired timers: its cost
 // follows what is due, not how many timers exist or have fired.
 TEST_F(TimersTest, DueAndNextQueriesUseThePartialIndex) {
