@@ -19,15 +19,28 @@ model::Level ToModelLevel(workflow::UnitLevel level) {
 
 Directory::Directory(std::vector<model::Unit> units, std::vector<model::Contact> contacts)
     : units_(std::move(units)), contacts_(std::move(contacts)) {
+  // The store reads them in id order; sorting again costs little and keeps
+  // ContactsOf's "in id order" true for any caller.
   std::sort(units_.begin(), units_.end(),
             [](const model::Unit& a, const model::Unit& b) { return a.id < b.id; });
   std::sort(contacts_.begin(), contacts_.end(),
             [](const model::Contact& a, const model::Contact& b) { return a.id < b.id; });
-  for (size_t i = 0; i < units_.size(); ++i) unit_index_[units_[i].id] = i;
-  for (size_t i = 0; i < contacts_.size(); ++i) {
-    contact_index_[contacts_[i].id] = i;
-    contacts_by_unit_[contacts_[i].unit_id].push_back(i);
+  units_.shrink_to_fit();  // growth by doubling can leave half a vector unused
+  contacts_.shrink_to_fit();
+  unit_index_.reserve(units_.size());
+  for (size_t i = 0; i < units_.size(); ++i) {
+    unit_index_.emplace(units_[i].id, static_cast<uint32_t>(i));
   }
+  contact_index_.reserve(contacts_.size());
+  by_unit_.reserve(contacts_.size());
+  for (size_t i = 0; i < contacts_.size(); ++i) {
+    contact_index_.emplace(contacts_[i].id, static_cast<uint32_t>(i));
+    by_unit_.push_back(static_cast<uint32_t>(i));
+  }
+  // Stable: within a unit the contacts stay in id order.
+  std::stable_sort(by_unit_.begin(), by_unit_.end(), [this](uint32_t a, uint32_t b) {
+    return contacts_[a].unit_id < contacts_[b].unit_id;
+  });
 }
 
 const model::Unit* Directory::FindUnit(const std::string& id) const {
@@ -43,10 +56,12 @@ const model::Contact* Directory::FindContact(const std::string& id) const {
 std::vector<const model::Contact*> Directory::ContactsOf(const std::string& unit_id,
                                                          const std::string& role) const {
   std::vector<const model::Contact*> out;
-  auto it = contacts_by_unit_.find(unit_id);
-  if (it == contacts_by_unit_.end()) return out;
-  for (size_t i : it->second) {
-    if (contacts_[i].role == role) out.push_back(&contacts_[i]);
+  auto first = std::lower_bound(by_unit_.begin(), by_unit_.end(), unit_id,
+                                [this](uint32_t i, const std::string& u) {
+                                  return contacts_[i].unit_id < u;
+                                });
+  for (auto it = first; it != by_unit_.end() && contacts_[*it].unit_id == unit_id; ++it) {
+    if (contacts_[*it].role == role) out.push_back(&contacts_[*it]);
   }
   return out;
 }

@@ -2,12 +2,16 @@
 // paths ("parent.office", "ancestor(county).task_force") to contacts without
 // a query per step. Built from the store at start and after each import.
 //
-// Immutable after construction; any thread may read it.
+// Immutable after construction; any thread may read it. Memory: a national
+// directory holds ~0.5 M units and ~1 M contacts, so the indexes are keyed
+// by views of the ids the vectors own (no second copy of each id), and the
+// contacts of a unit are a range of one sorted index (docs/performance.md).
 #pragma once
 
-#include <map>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +24,12 @@ class Directory {
  public:
   Directory() = default;
   Directory(std::vector<model::Unit> units, std::vector<model::Contact> contacts);
+  // The indexes point into the vectors' elements: a move keeps them (the
+  // vectors' buffers move with it), a copy would not.
+  Directory(const Directory&) = delete;
+  Directory& operator=(const Directory&) = delete;
+  Directory(Directory&&) = default;
+  Directory& operator=(Directory&&) = default;
 
   const model::Unit* FindUnit(const std::string& id) const;
   const model::Contact* FindContact(const std::string& id) const;
@@ -43,11 +53,11 @@ class Directory {
   size_t unit_count() const { return units_.size(); }
 
  private:
-  std::vector<model::Unit> units_;
-  std::vector<model::Contact> contacts_;
-  std::unordered_map<std::string, size_t> unit_index_;
-  std::unordered_map<std::string, size_t> contact_index_;
-  std::unordered_map<std::string, std::vector<size_t>> contacts_by_unit_;
+  std::vector<model::Unit> units_;        // by id
+  std::vector<model::Contact> contacts_;  // by id
+  std::unordered_map<std::string_view, uint32_t> unit_index_;     // id → units_
+  std::unordered_map<std::string_view, uint32_t> contact_index_;  // id → contacts_
+  std::vector<uint32_t> by_unit_;  // contacts_ positions ordered by (unit_id, id)
 };
 
 // workflow's level enum to the model's (they name the same levels).

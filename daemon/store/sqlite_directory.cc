@@ -110,6 +110,9 @@ Result<std::vector<model::Unit>> SqliteStore::ListUnits() {
     auto q = Prepare(
         "SELECT id, name, level, parent_id, division_code, attached_level FROM units ORDER BY id");
     std::vector<model::Unit> out;
+    // Exact size up front: a national directory grown by doubling would
+    // leave up to half the vector allocated and unused.
+    out.reserve(static_cast<size_t>(db_->execAndGet("SELECT COUNT(*) FROM units").getInt64()));
     while (q.executeStep()) {
       model::Unit u;
       u.id = q.getColumn(0).getString();
@@ -132,6 +135,7 @@ Result<std::vector<model::Contact>> SqliteStore::ListContacts() {
         "SELECT id, unit_id, role, name, mobile, channels, feishu_open_id, quiet_start, "
         "quiet_end FROM contacts ORDER BY id");
     std::vector<model::Contact> out;
+    out.reserve(static_cast<size_t>(db_->execAndGet("SELECT COUNT(*) FROM contacts").getInt64()));
     while (q.executeStep()) {
       model::Contact c;
       c.id = q.getColumn(0).getString();
