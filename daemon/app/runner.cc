@@ -159,7 +159,7 @@ Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps,
     ChannelEnv env;
     env.clock = deps.clock;
     env.local_time = impl->local_time.get();
-    env.post = std::move(post);
+    env.post = post;
     Impl* self = impl.get();
     env.find_contact = [self](const std::string& id) -> std::optional<model::Contact> {
       const model::Contact* c = self->engine->directory().FindContact(id);
@@ -227,6 +227,9 @@ Result<std::unique_ptr<Runner>> Runner::Create(const RunnerDeps& deps,
   impl->dispatcher =
       std::make_unique<notify::Dispatcher>(dopts, *deps.store, *deps.clock, impl->channels);
   impl->dispatcher->OnChannelTrouble([raw](const notify::ChannelTrouble& t) { raw->AlertAdmin(t); });
+  // Network channels answer through the loop: answers queued together are
+  // recorded in one transaction.
+  if (post) impl->dispatcher->RecordThrough(post);
   if (metrics != nullptr) {
     impl->dispatcher->OnOutcome([metrics](const std::string& channel, const char* outcome) {
       metrics->Increment("duban_messages_total", {{"channel", channel}, {"outcome", outcome}});

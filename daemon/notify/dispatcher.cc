@@ -12,6 +12,35 @@ Dispatcher::Dispatcher(DispatchOptions options, store::Store& store, const Clock
                        std::map<std::string, Channel*> channels)
     : options_(options), store_(store), channels_(std::move(channels)), clock_(clock) {}
 
+Dispatcher::~Dispatcher() { Flush(); }
+
+void Dispatcher::Flush() {
+  if (outcomes_.empty()) return;
+  std::vector<store::Outcome> batch;
+  batch.swap(outcomes_);
+  (void)store_.RecordOutcomes(batch);  // failed: the rows stay 'sending', recovered later
+}
+
+void Dispatcher::Record(store::Outcome outcome) {
+  outcomes_.push_back(std::move(outcome));
+  if (in_tick_) return;  // Tick() records its pass's answers at its end
+  if (!post_ || static_cast<int>(outcomes_.size()) >= options_.outcome_batch) {
+    Flush();
+    return;
+  }
+  // Answers already queued on the loop (a burst of completions) run before
+  // this flush and join its batch: the batch grows with the load, and an
+  // answer waits at most for the callbacks queued ahead of it.
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  post_([weak = std::weak_ptr<Dispatcher*>(self_)] {
+    auto self = weak.lock();
+    if (!self) return;
+    (*self)->flush_posted_ = false;
+    (*self)->Flush();
+  });
+}
+
 Result<std::optional<SystemTime>> Dispatcher::NextWake() {
   auto next = store_.NextOutboxAt();
   if (!next.ok()) return next;
@@ -45,8 +74,8 @@ Status Dispatcher::Recover(SystemTime now) {
     if (it == channels_.end() || !it->second->CanQueryStatus()) {
       // Receivers without a status API get the row again: at least once,
       // with the same idempotency key so those that can deduplicate do.
-      DUBAN_RETURN_IF_ERROR(store_.MarkRetry(
-          row.id, "interrupted while sending (restart or lost answer); resending", now));
+      Record({row.id, store::Outcome::Kind::kRetry,
+              "interrupted while sending (restart or lost answer); resending", now});
       continue;
     }
     querying_.insert(row.id);
@@ -60,19 +89,20 @@ void Dispatcher::Resolve(const store::OutboxRow& row, const StatusAnswer& a) {
   const SystemTime now = clock_.Now();
   querying_.erase(row.id);
   const SystemTime attempted = row.sending_since.value_or(row.next_attempt_at);
-  Status st;
+  using K = store::Outcome::Kind;
+  // A failed write leaves the row 'sending': recovered next round.
   switch (a.kind) {
     case StatusAnswer::Kind::kDelivered:
     case StatusAnswer::Kind::kAcceptedPending:
-      st = store_.MarkSent(row.id, a.provider_id.empty() ? row.provider_id : a.provider_id, now);
+      Record({row.id, K::kSent, a.provider_id.empty() ? row.provider_id : a.provider_id, now});
       break;
     case StatusAnswer::Kind::kFailed:
-      st = store_.MarkDead(row.id, "provider reports delivery failed: " + a.detail, now);
+      Record({row.id, K::kDead, "provider reports delivery failed: " + a.detail, now});
       break;
     case StatusAnswer::Kind::kNotFound:
       if (now - attempted >= options_.not_found_grace) {
-        st = store_.MarkRetry(row.id, "provider has no record of the interrupted send; resending",
-                              now);
+        Record({row.id, K::kRetry, "provider has no record of the interrupted send; resending",
+                now});
       }
       // else: too early to trust "not found"; asked again next round.
       break;
@@ -80,20 +110,32 @@ void Dispatcher::Resolve(const store::OutboxRow& row, const StatusAnswer& a) {
       // Cannot find out. Rather than risk a duplicate now, ask again next
       // round; after max_attempts rounds, resend (never lose it).
       if (row.attempts + 1 >= options_.max_attempts) {
-        st = store_.MarkRetry(row.id, "status unknown after repeated queries; resending: " + a.detail,
-                              now);
+        Record({row.id, K::kRetry, "status unknown after repeated queries; resending: " + a.detail,
+                now});
       } else {
-        st = store_.MarkSending(row.id, now);  // restamp: checked again after the timeout
+        Record({row.id, K::kSending, "", now});  // restamp: checked again after the timeout
       }
       break;
   }
-  (void)st;  // a failed write leaves the row 'sending': recovered next round
 }
 
 Result<int> Dispatcher::Tick(SystemTime now) {
+  // Answers that arrived since the last flush first: Recover must not take
+  // a row whose answer is known for an interrupted one.
+  Flush();
+  in_tick_ = true;
+  struct EndOfTick {  // every return records the pass's answers
+    Dispatcher* d;
+    ~EndOfTick() {
+      d->in_tick_ = false;
+      d->Flush();
+    }
+  } end_of_tick{this};
   if (!next_recover_at_ || now >= *next_recover_at_) {
     DUBAN_RETURN_IF_ERROR(Recover(now));
     next_recover_at_ = now + options_.sending_timeout / 2;
+    // Rows recovered to 'retry' are due now, in this same pass.
+    Flush();
   }
   auto rows = store_.DueOutbox(now, options_.batch_limit);
   if (!rows.ok()) return rows.status();
@@ -103,8 +145,8 @@ Result<int> Dispatcher::Tick(SystemTime now) {
     if (in_flight_.count(row.id)) continue;
     auto it = channels_.find(row.channel);
     if (it == channels_.end()) {
-      DUBAN_RETURN_IF_ERROR(store_.MarkDead(
-          row.id, fmt::format("channel '{}' is not configured", row.channel), now));
+      Record({row.id, store::Outcome::Kind::kDead,
+              fmt::format("channel '{}' is not configured", row.channel), now});
       continue;
     }
     batch.emplace_back(&row, it->second);
@@ -151,27 +193,30 @@ void Dispatcher::NoteHealth(const std::string& channel, bool ok, const std::stri
 void Dispatcher::Complete(const store::OutboxRow& row, const SendResult& r) {
   const SystemTime now = clock_.Now();
   in_flight_.erase(row.id);
-  Status st;
+  using K = store::Outcome::Kind;
+  // Recorded with the batch; a failed bookkeeping write leaves the row
+  // 'sending': recovered later.
+  store::Outcome outcome;
   switch (r.kind) {
     case SendResult::Kind::kSent:
-      st = store_.MarkSent(row.id, r.provider_id, now);
+      outcome = {row.id, K::kSent, r.provider_id, now};
       NoteHealth(row.channel, true, "", now);
       break;
     case SendResult::Kind::kRetryAfter:
       // Throttled (our bucket or the provider's): not a failure of the row.
-      st = store_.MarkRetry(row.id, r.detail, std::max(r.retry_at, now));
+      outcome = {row.id, K::kRetry, r.detail, std::max(r.retry_at, now)};
       break;
     case SendResult::Kind::kRetrySoon:
     case SendResult::Kind::kChannelBroken:
       NoteHealth(row.channel, false, r.detail, now);
       if (now - row.created_at >= options_.max_retry_age) {
-        st = store_.MarkDead(row.id, "gave up after retrying for days: " + r.detail, now);
+        outcome = {row.id, K::kDead, "gave up after retrying for days: " + r.detail, now};
       } else {
-        st = store_.MarkRetry(row.id, r.detail, now + Backoff(row.attempts, row.id));
+        outcome = {row.id, K::kRetry, r.detail, now + Backoff(row.attempts, row.id)};
       }
       break;
     case SendResult::Kind::kMessageRejected:
-      st = store_.MarkDead(row.id, r.detail, now);
+      outcome = {row.id, K::kDead, r.detail, now};
       break;
   }
   if (on_outcome_) {
@@ -180,7 +225,7 @@ void Dispatcher::Complete(const store::OutboxRow& row, const SendResult& r) {
                        now - row.created_at >= options_.max_retry_age);
     on_outcome_(row.channel, r.kind == SendResult::Kind::kSent ? "sent" : dead ? "dead" : "retry");
   }
-  (void)st;  // a failed bookkeeping write leaves the row 'sending': recovered later
+  Record(std::move(outcome));
 }
 
 }  // namespace duban::notify

@@ -3,6 +3,13 @@
 // so backoff survives a restart), or dead letter. One channel's failures
 // never hold back another's rows.
 //
+// Outcomes are recorded in batches (group commit: one transaction, so one
+// fsync, for many answers): those known during a Tick at its end, those
+// arriving later through the channels' callbacks once the loop has run
+// every callback already queued (RecordThrough) or when the batch is full.
+// Until its outcome commits, a row stays 'sending', so a crash in between
+// loses nothing: the row is recovered like any interrupted send.
+//
 // Loop thread only.
 #pragma once
 
@@ -12,14 +19,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
 #include "notify/channel.h"
-
-namespace duban::store {
-class Store;
-}
+#include "store/store.h"
 
 namespace duban::notify {
 
@@ -43,6 +48,8 @@ struct DispatchOptions {
   Millis not_found_grace{std::chrono::minutes(5)};
   // A channel failing for this long is reported to the administrator.
   Millis alert_after{std::chrono::minutes(30)};
+  // Answers recorded in one transaction at most.
+  int outcome_batch = 500;
 };
 
 // A channel that keeps failing, for the administrator.
@@ -66,6 +73,18 @@ class Dispatcher {
   // dispatcher. Completions are stamped with clock.Now().
   Dispatcher(DispatchOptions options, store::Store& store, const Clock& clock,
              std::map<std::string, Channel*> channels);
+  // Records the answers still waiting (the store must still be open).
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // `post` queues a function on the loop after everything queued before
+  // it (app passes the loop's post). With it, answers that arrive between
+  // Ticks are recorded together once the loop has run the callbacks queued
+  // before the first of them; without it, each such answer is recorded at
+  // once. A posted function that runs after the dispatcher is gone does
+  // nothing.
+  void RecordThrough(std::function<void(std::function<void()>)> post) { post_ = std::move(post); }
 
   // Called once per failing spell when a channel has failed for longer than
   // alert_after; app tells the administrator through another channel.
@@ -80,8 +99,15 @@ class Dispatcher {
   Result<int> Tick(SystemTime now);
   Result<std::optional<SystemTime>> NextWake();
   int in_flight() const { return static_cast<int>(in_flight_.size()); }
+  // Answers known but not yet committed.
+  int unrecorded() const { return static_cast<int>(outcomes_.size()); }
 
  private:
+  // Queues one outcome; outside a Tick, commits or schedules the batch.
+  void Record(store::Outcome outcome);
+  // Commits the queued outcomes in one transaction. A failed commit leaves
+  // their rows 'sending': recovered later, as a lost answer would be.
+  void Flush();
   void Complete(const store::OutboxRow& row, const SendResult& r);
   Status Recover(SystemTime now);
   void Resolve(const store::OutboxRow& row, const StatusAnswer& a);
@@ -98,6 +124,12 @@ class Dispatcher {
   std::map<std::string, ChannelHealth> health_;
   std::function<void(const ChannelTrouble&)> on_trouble_;
   std::function<void(const std::string&, const char*)> on_outcome_;
+  std::vector<store::Outcome> outcomes_;  // answers not yet committed, in order
+  bool in_tick_ = false;                  // Tick() flushes at its end
+  bool flush_posted_ = false;             // a Flush() is queued on the loop
+  std::function<void(std::function<void()>)> post_;
+  // Expires with the dispatcher, so a Flush() posted earlier does nothing.
+  std::shared_ptr<Dispatcher*> self_ = std::make_shared<Dispatcher*>(this);
 };
 
 }  // namespace duban::notify

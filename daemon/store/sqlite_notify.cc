@@ -361,47 +361,61 @@ Status SqliteStore::RetryDead(OutboxId id, SystemTime now, const AuditEntry& aud
 }
 
 Status SqliteStore::MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) {
-  try {
-    auto q = Prepare(
-        "UPDATE outbox SET state = 'sent', provider_id = ?, sent_at = ?, "
-        "sending_since = NULL WHERE id = ?");
-    q.bind(1, provider_id);
-    q.bind(2, static_cast<int64_t>(ToUnixMillis(now)));
-    q.bind(3, static_cast<int64_t>(id));
-    q.exec();
-    return Status::OK();
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e.getErrorCode(), "marking a message sent", e.what());
-  }
+  return RecordOutcomes({{id, Outcome::Kind::kSent, provider_id, now}});
 }
 
 Status SqliteStore::MarkRetry(OutboxId id, const std::string& error, SystemTime retry_at) {
-  try {
-    auto q = Prepare(
-        "UPDATE outbox SET state = 'retry', last_error = ?, next_attempt_at = ?, "
-        "sending_since = NULL WHERE id = ? AND state != 'sent'");
-    q.bind(1, error);
-    q.bind(2, static_cast<int64_t>(ToUnixMillis(retry_at)));
-    q.bind(3, static_cast<int64_t>(id));
-    q.exec();
-    return Status::OK();
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e.getErrorCode(), "scheduling a retry", e.what());
-  }
+  return RecordOutcomes({{id, Outcome::Kind::kRetry, error, retry_at}});
 }
 
 Status SqliteStore::MarkDead(OutboxId id, const std::string& error, SystemTime now) {
+  return RecordOutcomes({{id, Outcome::Kind::kDead, error, now}});
+}
+
+void SqliteStore::RecordOutcomeInTx(const Outcome& o) {
+  const char* sql = nullptr;
+  switch (o.kind) {
+    case Outcome::Kind::kSent:
+      sql = "UPDATE outbox SET state = 'sent', provider_id = ?, sent_at = ?, "
+            "sending_since = NULL WHERE id = ?";
+      break;
+    case Outcome::Kind::kRetry:
+      sql = "UPDATE outbox SET state = 'retry', last_error = ?, next_attempt_at = ?, "
+            "sending_since = NULL WHERE id = ? AND state != 'sent'";
+      break;
+    case Outcome::Kind::kDead:
+      sql = "UPDATE outbox SET state = 'dead', last_error = ?, next_attempt_at = ?, "
+            "sending_since = NULL WHERE id = ? AND state != 'sent'";
+      break;
+    case Outcome::Kind::kSending: {
+      // As MarkSending; a row no longer waiting (sent meanwhile) is left.
+      auto q = Prepare(
+          "UPDATE outbox SET state = 'sending', sending_since = ?, attempts = attempts + 1 "
+          "WHERE id = ? AND state IN ('pending', 'retry', 'sending')");
+      q.bind(1, static_cast<int64_t>(ToUnixMillis(o.at)));
+      q.bind(2, static_cast<int64_t>(o.id));
+      q.exec();
+      return;
+    }
+  }
+  auto q = Prepare(sql);
+  q.bind(1, o.text);
+  q.bind(2, static_cast<int64_t>(ToUnixMillis(o.at)));
+  q.bind(3, static_cast<int64_t>(o.id));
+  q.exec();
+}
+
+Status SqliteStore::RecordOutcomes(const std::vector<Outcome>& outcomes) {
+  if (outcomes.empty()) return Status::OK();
   try {
-    auto q = Prepare(
-        "UPDATE outbox SET state = 'dead', last_error = ?, next_attempt_at = ?, "
-        "sending_since = NULL WHERE id = ? AND state != 'sent'");
-    q.bind(1, error);
-    q.bind(2, static_cast<int64_t>(ToUnixMillis(now)));
-    q.bind(3, static_cast<int64_t>(id));
-    q.exec();
+    // All or nothing: an exception leaves before commit() and the
+    // Transaction's destructor rolls the whole batch back.
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const Outcome& o : outcomes) RecordOutcomeInTx(o);
+    txn.commit();
     return Status::OK();
   } catch (const SQLite::Exception& e) {
-    return FromSqlite(e.getErrorCode(), "dead-lettering a message", e.what());
+    return FromSqlite(e.getErrorCode(), "recording delivery outcomes", e.what());
   }
 }
 

@@ -111,6 +111,7 @@ class SqliteStore final : public Store {
   Status MarkDead(OutboxId id, const std::string& error, SystemTime now) override;
   Result<std::vector<OutboxRow>> OutboxBetween(SystemTime from, SystemTime to) override;
 
+  Status RecordOutcomes(const std::vector<Outcome>& outcomes) override;
   // The query plan SQLite picks for `sql`, for tests that prove an index is
   // used ("SEARCH timers USING INDEX timers_due ...").
   Result<std::string> ExplainForTest(const std::string& sql);
@@ -165,6 +166,8 @@ class SqliteStore final : public Store {
   int schema_version_;
   std::vector<std::pair<const char*, std::unique_ptr<SQLite::Statement>>> cache_;
 };
+  // Applies one outcome inside the caller's transaction.
+  void RecordOutcomeInTx(const Outcome& outcome);
 
 // Opens with an explicit migration list (tests use older lists to build a
 // database "written by an older release").

@@ -70,6 +70,22 @@ struct MigrationInfo {
 
 class Store {
  public:
+// The recorded answer to one send attempt (or status query) of an outbox
+// row, for RecordOutcomes: the dispatcher collects a pass's answers and
+// commits them together.
+struct Outcome {
+  enum class Kind {
+    kSent,     // → sent, with `text` as the provider's id, sent at `at`
+    kRetry,    // → retry due at `at`, `text` the error (a sent row is kept)
+    kDead,     // → dead letter at `at`, `text` the error (a sent row is kept)
+    kSending,  // still sending: restamped `at`, attempts + 1 (asked again later)
+  };
+  OutboxId id = 0;
+  Kind kind = Kind::kSent;
+  std::string text;
+  SystemTime at;
+};
+
   virtual ~Store() = default;
 
   // OK when the database answers a trivial query.
@@ -252,3 +268,9 @@ Result<std::unique_ptr<Store>> OpenSqlite(const Options& options, SystemTime now
 int LatestSchemaVersion();
 
 }  // namespace duban::store
+  // Records every outcome, in order, in one transaction (one fsync for a
+  // dispatch pass's answers), or, on any error, none of them: a row whose
+  // outcome was not recorded stays 'sending' and is recovered. MarkSent,
+  // MarkRetry and MarkDead are this for one outcome. An empty list does
+  // nothing.
+  virtual Status RecordOutcomes(const std::vector<Outcome>& outcomes) = 0;

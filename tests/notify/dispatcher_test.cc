@@ -66,7 +66,24 @@ class DispatcherTest : public ::testing::Test {
     d.rows = {r};
     ASSERT_OK(store_->CommitDigest(d, kT0));
   }
-  store::OutboxRow Row() { return **store_->GetOutbox(1); }
+  store::OutboxRow Row(store::OutboxId id = 1) { return **store_->GetOutbox(id); }
+  // Adds rows msg-2 .. msg-(n+1), due now; ids 2 .. n+1.
+  void AddRows(int n) {
+    store::DigestCommit d;
+    d.outcome = "sent";
+    for (int i = 0; i < n; ++i) {
+      store::OutboxRow r;
+      r.idempotency_key = "msg-" + std::to_string(i + 2);
+      r.channel = "sms";
+      r.recipient = "jf-jiafeng-liaison";
+      r.binding = "weekly_report_reminder";
+      r.campaign = "c";
+      r.body = "【督办】请报送周报";
+      r.next_attempt_at = kT0;
+      d.rows.push_back(r);
+    }
+    ASSERT_OK(store_->CommitDigest(d, kT0));
+  }
   std::unique_ptr<Dispatcher> Make(Channel* ch) {
     return std::make_unique<Dispatcher>(DispatchOptions{}, *store_, clock_,
                                         std::map<std::string, Channel*>{{"sms", ch}});
@@ -193,6 +210,146 @@ TEST_F(DispatcherTest, AChannelFailingForHalfAnHourIsReportedOnce) {
   ASSERT_OK(d->Tick(clock_.Now()));
   EXPECT_EQ(alerts.size(), 1u);
   EXPECT_TRUE(d->health().at("sms").failing_since.has_value());
+}
+
+// The loop, by hand: posted functions run when the test says, in order.
+struct FakeLoop {
+  std::vector<std::function<void()>> queue;
+  std::function<void(std::function<void()>)> Post() {
+    return [this](std::function<void()> f) { queue.push_back(std::move(f)); };
+  }
+  void Run() {
+    while (!queue.empty()) {
+      auto f = std::move(queue.front());
+      queue.erase(queue.begin());
+      f();
+    }
+  }
+};
+
+TEST_F(DispatcherTest, AnswersBetweenTicksAreRecordedTogetherWithTheRightStates) {
+  AddRows(39);  // 40 rows
+  ScriptedChannel ch("sms");
+  ch.hold = true;
+  FakeLoop loop;
+  auto d = Make(&ch);
+  d->RecordThrough(loop.Post());
+  ASSERT_OK(d->Tick(kT0));
+  ASSERT_EQ(ch.sends.size(), 40u);
+  clock_.SetNow(kT0 + std::chrono::seconds(1));
+  // A burst of answers, all queued on the loop before it gets to the first
+  // one's flush: sent, throttled, transient failures and rejections.
+  for (size_t i = 0; i < ch.held.size(); ++i) {
+    switch (i % 4) {
+      case 0: ch.held[i]({SendResult::Kind::kSent, "biz-" + std::to_string(i), "OK", {}}); break;
+      case 1: ch.held[i]({SendResult::Kind::kRetryAfter, "", "throttled", kT0 + minutes(5)}); break;
+      case 2: ch.held[i]({SendResult::Kind::kRetrySoon, "", "isp.SYSTEM_ERROR", {}}); break;
+      case 3: ch.held[i]({SendResult::Kind::kMessageRejected, "", "isv.MOBILE_NUMBER_ILLEGAL", {}}); break;
+    }
+  }
+  // Not yet recorded: every row is still 'sending' (a crash now loses
+  // nothing), and one flush is queued for the whole burst.
+  EXPECT_EQ(d->unrecorded(), 40);
+  EXPECT_EQ(loop.queue.size(), 1u);
+  for (int id = 1; id <= 40; ++id) EXPECT_EQ(Row(id).state, "sending") << id;
+  loop.Run();
+  EXPECT_EQ(d->unrecorded(), 0);
+  for (size_t i = 0; i < ch.sends.size(); ++i) {
+    const store::OutboxRow r = Row(ch.sends[i].id);
+    SCOPED_TRACE(r.idempotency_key);
+    EXPECT_FALSE(r.sending_since.has_value());
+    switch (i % 4) {
+      case 0:
+        EXPECT_EQ(r.state, "sent");
+        EXPECT_EQ(r.provider_id, "biz-" + std::to_string(i));
+        EXPECT_EQ(r.sent_at, clock_.Now());
+        break;
+      case 1:
+        EXPECT_EQ(r.state, "retry");
+        EXPECT_EQ(r.next_attempt_at, kT0 + minutes(5));
+        break;
+      case 2:
+        EXPECT_EQ(r.state, "retry");
+        EXPECT_EQ(r.last_error, "isp.SYSTEM_ERROR");
+        EXPECT_GE(r.next_attempt_at, clock_.Now() + DispatchOptions{}.first_backoff);
+        break;
+      case 3:
+        EXPECT_EQ(r.state, "dead");
+        EXPECT_EQ(r.last_error, "isv.MOBILE_NUMBER_ILLEGAL");
+        break;
+    }
+  }
+  // Health was noted at each answer, as before.
+  EXPECT_TRUE(d->health().at("sms").failing_since.has_value());
+}
+
+TEST_F(DispatcherTest, AFullBatchIsRecordedWithoutWaitingForTheLoop) {
+  AddRows(24);  // 25 rows
+  ScriptedChannel ch("sms");
+  ch.hold = true;
+  FakeLoop loop;
+  DispatchOptions o;
+  o.outcome_batch = 10;
+  Dispatcher d(o, *store_, clock_, {{"sms", &ch}});
+  d.RecordThrough(loop.Post());
+  ASSERT_OK(d.Tick(kT0));
+  ASSERT_EQ(ch.held.size(), 25u);
+  for (auto& done : ch.held) done({SendResult::Kind::kSent, "", "OK", {}});
+  EXPECT_EQ(d.unrecorded(), 5);
+  int sent = 0;
+  for (int id = 1; id <= 25; ++id) sent += Row(id).state == "sent";
+  EXPECT_EQ(sent, 20);
+  loop.Run();
+  for (int id = 1; id <= 25; ++id) EXPECT_EQ(Row(id).state, "sent") << id;
+}
+
+TEST_F(DispatcherTest, AnswersDuringATickAreRecordedByItsEnd) {
+  AddRows(9);
+  ScriptedChannel ch("sms");  // answers at once, inside Send()
+  FakeLoop loop;
+  auto d = Make(&ch);
+  d->RecordThrough(loop.Post());
+  auto started = d->Tick(kT0);
+  ASSERT_OK(started);
+  EXPECT_EQ(*started, 10);
+  EXPECT_TRUE(loop.queue.empty());
+  for (int id = 1; id <= 10; ++id) EXPECT_EQ(Row(id).state, "sent") << id;
+}
+
+TEST_F(DispatcherTest, AnAnswerNotYetRecordedWhenTheDaemonDiesIsResent) {
+  ScriptedChannel ch("sms");
+  ch.hold = true;
+  FakeLoop loop;  // never run: the process dies first
+  auto dead = Make(&ch);
+  dead->RecordThrough(loop.Post());
+  ASSERT_OK(dead->Tick(kT0));
+  ch.held[0]({SendResult::Kind::kSent, "biz-1", "OK", {}});
+  ASSERT_EQ(dead->unrecorded(), 1);
+  EXPECT_EQ(Row().state, "sending");
+  // The restarted daemon finds the row still 'sending' and sends it again
+  // under the same idempotency key: at least once.
+  ScriptedChannel ch2("sms");
+  clock_.SetNow(kT0 + minutes(3));
+  auto d = Make(&ch2);
+  ASSERT_OK(d->Tick(clock_.Now()));
+  ASSERT_EQ(ch2.sends.size(), 1u);
+  EXPECT_EQ(ch2.sends[0].idempotency_key, "msg-1");
+  EXPECT_EQ(Row().state, "sent");
+  loop.queue.clear();
+}
+
+TEST_F(DispatcherTest, AnswersWaitingAtShutdownAreRecorded) {
+  ScriptedChannel ch("sms");
+  ch.hold = true;
+  FakeLoop loop;
+  auto d = Make(&ch);
+  d->RecordThrough(loop.Post());
+  ASSERT_OK(d->Tick(kT0));
+  ch.held[0]({SendResult::Kind::kSent, "biz-1", "OK", {}});
+  d.reset();
+  EXPECT_EQ(Row().state, "sent");
+  loop.Run();  // the flush posted earlier does nothing now
+  EXPECT_EQ(Row().state, "sent");
 }
 
 }  // namespace

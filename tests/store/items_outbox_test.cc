@@ -1,3 +1,4 @@
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
 #include "store/store.h"
@@ -246,6 +247,72 @@ TEST_F(ItemsOutboxTest, ABatchOfDigestsCommitsAllOrNothing) {
   EXPECT_EQ(store_->DueOutbox(kT0, 10)->size(), 1u);
   // An empty batch does nothing.
   ASSERT_OK(store_->CommitDigests({}, kT0));
+}
+
+// A dispatch pass's answers commit together or not at all: a row whose
+// answer was not recorded stays 'sending' (recovered later, at least once),
+// never half of a batch.
+TEST(RecordOutcomesTest, ABatchOfAnswersIsRecordedAllOrNothing) {
+  testing::TempDir dir;
+  const std::string path = dir.File("duban.db");
+  auto s = OpenSqlite({path}, kT0);
+  ASSERT_OK(s);
+  Store& store = **s;
+  DigestCommit d;
+  d.outcome = "sent";
+  d.rows = {Row("m1", {}), Row("m2", {}), Row("m3", {}), Row("m4", {})};
+  ASSERT_OK(store.CommitDigest(d, kT0));
+  auto claimed = store.MarkSendingAll({1, 2, 3, 4}, kT0);
+  ASSERT_OK(claimed);
+  ASSERT_EQ(claimed->size(), 4u);
+  const SystemTime t = kT0 + minutes(1);
+  const std::vector<Outcome> answers = {
+      {1, Outcome::Kind::kSent, "biz-1", t},
+      {2, Outcome::Kind::kRetry, "isp.SYSTEM_ERROR", t + minutes(5)},
+      {3, Outcome::Kind::kDead, "isv.MOBILE_NUMBER_ILLEGAL", t},
+      {4, Outcome::Kind::kSending, "", t},
+  };
+  {
+    // The third write of the batch fails (as a full disk would).
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "CREATE TRIGGER fail_third BEFORE UPDATE ON outbox WHEN NEW.id = 3 "
+        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+  }
+  EXPECT_FALSE(store.RecordOutcomes(answers).ok());
+  for (OutboxId id : {1, 2, 3, 4}) {
+    auto r = store.GetOutbox(id);
+    ASSERT_OK(r);
+    EXPECT_EQ((*r)->state, "sending") << id;
+    EXPECT_EQ((*r)->attempts, 1) << id;
+    EXPECT_EQ((*r)->sending_since, kT0) << id;
+  }
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec("DROP TRIGGER fail_third");
+  }
+  ASSERT_OK(store.RecordOutcomes(answers));
+  auto r1 = **store.GetOutbox(1);
+  EXPECT_EQ(r1.state, "sent");
+  EXPECT_EQ(r1.provider_id, "biz-1");
+  EXPECT_EQ(r1.sent_at, t);
+  EXPECT_FALSE(r1.sending_since.has_value());
+  auto r2 = **store.GetOutbox(2);
+  EXPECT_EQ(r2.state, "retry");
+  EXPECT_EQ(r2.last_error, "isp.SYSTEM_ERROR");
+  EXPECT_EQ(r2.next_attempt_at, t + minutes(5));
+  auto r3 = **store.GetOutbox(3);
+  EXPECT_EQ(r3.state, "dead");
+  EXPECT_EQ(r3.last_error, "isv.MOBILE_NUMBER_ILLEGAL");
+  auto r4 = **store.GetOutbox(4);  // restamped, asked about again later
+  EXPECT_EQ(r4.state, "sending");
+  EXPECT_EQ(r4.sending_since, t);
+  EXPECT_EQ(r4.attempts, 2);
+  // A late retry or dead letter never undoes 'sent'.
+  ASSERT_OK(store.RecordOutcomes({{1, Outcome::Kind::kRetry, "late", t},
+                                  {1, Outcome::Kind::kDead, "late", t}}));
+  EXPECT_EQ((**store.GetOutbox(1)).state, "sent");
+  EXPECT_OK(store.RecordOutcomes({}));
 }
 
 }  // namespace
