@@ -2,7 +2,10 @@
 // scenario, "scenario=<name> n=<size> metric=value ...".
 //
 //   duban-bench [--scale small|full] [--scenario NAME] [--runs N] [--seed N]
-//               [--cache DIR]
+//               [--cache DIR] [--villages N]
+//
+// --villages N runs friday_noon at N villages instead of the scale's size
+// (profiling at a medium size: callgrind cannot run the full one).
 //
 // Without --scenario every scenario runs, each in a fresh process (so peak
 // RSS is each one's own). The small scale checks that the harness works in
@@ -40,7 +43,7 @@ const char* const kOrder[] = {"sink",    "timer_flat", "friday_noon",  "restart"
 int Usage() {
   std::fprintf(stderr,
                "usage: duban-bench [--scale small|full] [--scenario NAME] [--runs N] [--seed N] "
-               "[--cache DIR]\nscenarios:");
+               "[--cache DIR] [--villages N]\nscenarios:");
   for (const char* n : kOrder) std::fprintf(stderr, " %s", n);
   std::fprintf(stderr, "\n");
   return 2;
@@ -68,6 +71,8 @@ int main(int argc, char** argv) {
       s.seed = std::strtoull(value().c_str(), nullptr, 10);
     } else if (a == "--cache") {
       s.cache_dir = value();
+    } else if (a == "--villages") {
+      s.villages = std::max<int64_t>(0, std::atoll(value().c_str()));
     } else if (a == "--step") {  // internal: a measured part in its own process
       scenario = value();
       for (++i; i < argc; ++i) s.args.push_back(argv[i]);

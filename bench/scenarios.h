@@ -15,6 +15,7 @@ struct Scale {
   int runs = 3;           // measured repetitions; the median is printed
   std::string self;       // this binary, for scenarios that re-run a part alone
   std::string cache_dir;  // where generated databases are kept and reused ("" = none)
+  int64_t villages = 0;   // overrides a scenario's size where it supports it (0 = the scale's)
   std::vector<std::string> args;  // extra arguments of an internal step
 };
 

@@ -162,7 +162,7 @@ int FridayNoonCommitStep(const Scale& s) {
 }
 
 int FridayNoonScenario(const Scale& s) {
-  const int64_t villages = s.full ? 500000 : 400;
+  const int64_t villages = s.villages > 0 ? s.villages : s.full ? 500000 : 400;
   const SystemTime friday = At(kFriday);
   // Just after the previous Friday's deadline: the engine's next
   // occurrence is this Friday, materialised a week ahead (at once).
