@@ -110,35 +110,67 @@ Result<std::vector<Item>> SqliteStore::PreviousOccurrences(const std::string& ca
   }
 }
 
+Result<Item> SqliteStore::ResolveItemInTx(const Resolution& r, int64_t at_ms) {
+  // RETURNING hands back the row as stored (data after json_patch), so the
+  // caller needs no second read per item.
+  static const std::string sql =
+      std::string(
+          "UPDATE items SET state = ?, data = json_patch(data, ?), resolved_at = ?, "
+          "updated_at = ?, state_entered_at = ? WHERE id = ? AND resolved_at IS NULL "
+          "RETURNING ") +
+      kItemColumns;
+  Item item;
+  {
+    auto upd = Prepare(sql.c_str());
+    upd.bind(1, r.state);
+    upd.bind(2, r.data);
+    upd.bind(3, at_ms);
+    upd.bind(4, at_ms);
+    upd.bind(5, at_ms);
+    upd.bind(6, static_cast<int64_t>(r.id));
+    if (!upd.executeStep()) {
+      upd.reset();
+      auto get = Prepare("SELECT 1 FROM items WHERE id = ?");
+      get.bind(1, static_cast<int64_t>(r.id));
+      if (!get.executeStep()) return Status::NotFound("no such item", std::to_string(r.id));
+      return Status::Conflict("item is already resolved", std::to_string(r.id));
+    }
+    item = ReadItem(upd);
+    // Runs the statement to its end: an UPDATE … RETURNING is complete only
+    // then.
+    while (upd.executeStep()) {
+    }
+  }
+  AuditEntry a = r.audit;
+  a.item_id = r.id;
+  AppendAuditInTx(a);
+  return item;
+}
+
 Status SqliteStore::ResolveItem(ItemId id, const std::string& state, const std::string& data,
                                 SystemTime at, const AuditEntry& audit) {
+  return ResolveItems({Resolution{id, state, data, audit}}, at).status();
+}
+
+Result<std::vector<Item>> SqliteStore::ResolveItems(const std::vector<Resolution>& resolutions,
+                                                    SystemTime at) {
+  if (resolutions.empty()) return std::vector<Item>();
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto get = Prepare("SELECT resolved_at FROM items WHERE id = ?");
-    get.bind(1, static_cast<int64_t>(id));
-    if (!get.executeStep()) return Status::NotFound("no such item", std::to_string(id));
-    if (!get.getColumn(0).isNull()) {
-      return Status::Conflict("item is already resolved", std::to_string(id));
-    }
-    get.reset();
-    auto upd = Prepare(
-        "UPDATE items SET state = ?, data = json_patch(data, ?), resolved_at = ?, "
-        "updated_at = ?, state_entered_at = ? WHERE id = ?");
     const int64_t ms = ToUnixMillis(at);
-    upd.bind(1, state);
-    upd.bind(2, data);
-    upd.bind(3, ms);
-    upd.bind(4, ms);
-    upd.bind(5, ms);
-    upd.bind(6, static_cast<int64_t>(id));
-    upd.exec();
-    AuditEntry a = audit;
-    a.item_id = id;
-    AppendAuditInTx(a);
+    std::vector<Item> out;
+    out.reserve(resolutions.size());
+    for (const Resolution& r : resolutions) {
+      // An error leaves the transaction uncommitted: its destructor rolls
+      // back every item resolved before it.
+      Result<Item> item = ResolveItemInTx(r, ms);
+      if (!item.ok()) return item.status();
+      out.push_back(std::move(*item));
+    }
     txn.commit();
-    return Status::OK();
+    return out;
   } catch (const SQLite::Exception& e) {
-    return FromSqlite(e.getErrorCode(), "resolving an item", e.what());
+    return FromSqlite(e.getErrorCode(), "resolving items", e.what());
   }
 }
 

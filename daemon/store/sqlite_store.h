@@ -44,6 +44,8 @@ class SqliteStore final : public Store {
                                                 int limit) override;
   Status ResolveItem(ItemId id, const std::string& state, const std::string& data,
                      SystemTime at, const AuditEntry& audit) override;
+  Result<std::vector<Item>> ResolveItems(const std::vector<Resolution>& resolutions,
+                                         SystemTime at) override;
   Result<ItemId> CreateItem(const Item& item, const std::vector<Timer>& timers,
                             const AuditEntry& audit) override;
   Status UpdateItem(const Item& item, const std::string& expected_state,
@@ -158,6 +160,9 @@ class SqliteStore final : public Store {
   // chaining it to the last record; returns it with seq and hashes filled.
   AuditEntry AppendAuditInTx(AuditEntry entry);
   void InsertTimerInTx(const Timer& t, ItemId item_id, SystemTime now);
+  // Resolves one item and appends its audit record inside the caller's
+  // transaction; the item as stored, kNotFound or kConflict.
+  Result<Item> ResolveItemInTx(const Resolution& r, int64_t at_ms);
   // Consumes one digest's intents and inserts its outbox rows inside the
   // caller's transaction; kConflict when an intent is already consumed.
   Status CommitDigestInTx(const DigestCommit& digest, int64_t now_ms);

@@ -46,6 +46,14 @@ struct EngineBatch {
   }
 };
 
+// One item to resolve with ResolveItems: as ResolveItem's arguments.
+struct Resolution {
+  ItemId id = 0;
+  std::string state;
+  std::string data;  // a JSON object merged into the item's data
+  AuditEntry audit;  // item_id is filled in
+};
+
 // Counters from CommitEngineBatch, for logs and tests.
 struct BatchCounts {
   int items_created = 0;
@@ -128,6 +136,13 @@ struct Outcome {
   virtual Status ResolveItem(ItemId id, const std::string& state,
                              const std::string& data, SystemTime at,
                              const AuditEntry& audit) = 0;
+  // ResolveItem for every entry of `resolutions`, in order, in one
+  // transaction (group commit: one fsync for the batch); returns the items
+  // as stored, in the same order. All or nothing: kNotFound or kConflict
+  // (naming the item) when any is unknown, already resolved or named
+  // twice, and then none is. An empty batch does nothing.
+  virtual Result<std::vector<Item>> ResolveItems(const std::vector<Resolution>& resolutions,
+                                                 SystemTime at) = 0;
   // Inserts a new item (id ignored) with its first timers and audit record
   // in one transaction. kConflict when its key exists.
   virtual Result<ItemId> CreateItem(const Item& item, const std::vector<Timer>& timers,
