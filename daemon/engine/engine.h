@@ -184,6 +184,14 @@ class Engine {
   // kInvalidArgument with one "field: message" line per invalid field.
   // kPermissionDenied unless the actor may report for the unit.
   Result<store::Item> Submit(const Submission& submission, SystemTime now);
+  // Records many submissions: each is judged exactly as Submit judges it and
+  // gets Submit's result, in the order given (a second submission for an
+  // item accepted earlier in the batch gets kConflict, as one request later
+  // would), and every accepted one is committed in one transaction, so all
+  // are durable on return. The outer error means nothing was saved: the
+  // commit failed (kUnavailable, kResourceExhausted, ...).
+  Result<std::vector<Result<store::Item>>> SubmitBatch(const std::vector<Submission>& submissions,
+                                                       SystemTime now);
 
   // Creates an item of a campaign's item kind in its initial state, with the
   // state's SLA timers. Checks the kind's create fields and create_by roles.
