@@ -50,9 +50,9 @@ std::string ApiCall::UnknownQuery(std::initializer_list<const char*> allowed) co
   return "";
 }
 
-std::string ApiCall::UnknownMember(std::initializer_list<const char*> allowed) const {
-  if (!body.is_object()) return "";
-  for (const auto& member : body.items()) {
+std::string UnknownMemberOf(const nlohmann::json& obj, std::initializer_list<const char*> allowed) {
+  if (!obj.is_object()) return "";
+  for (const auto& member : obj.items()) {
     const std::string& key = member.key();
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       return key;
@@ -61,13 +61,19 @@ std::string ApiCall::UnknownMember(std::initializer_list<const char*> allowed) c
   return "";
 }
 
-Result<std::string> ApiCall::BodyText(const char* key) const {
-  if (!body.is_object()) return std::string();
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return std::string();
+Result<std::string> TextMemberOf(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object()) return std::string();
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::string();
   if (!it->is_string()) return Status::InvalidArgument(fmt::format("{}: expected text", key));
   return it->get<std::string>();
 }
+
+std::string ApiCall::UnknownMember(std::initializer_list<const char*> allowed) const {
+  return UnknownMemberOf(body, allowed);
+}
+
+Result<std::string> ApiCall::BodyText(const char* key) const { return TextMemberOf(body, key); }
 
 std::string HttpServer::Impl::RouteLabel(const std::string& method,
                                          const std::string& path) const {

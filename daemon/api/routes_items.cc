@@ -1,5 +1,6 @@
 // /api/v1/items, /api/v1/items/{id}, its events and acknowledgement, and
-// /api/v1/reports. Handlers run on the loop thread (server_impl.h).
+// /api/v1/reports with its batch form. Handlers run on the loop thread
+// (server_impl.h).
 #include <fmt/format.h>
 
 #include <charconv>
@@ -37,8 +38,10 @@ std::optional<store::ItemId> PathId(const ApiCall& call) {
 
 Reply NoSuchItem() { return Reply::Error(404, "not_found", "no such item"); }
 
-const workflow::WorkflowSpec* FindCampaign(const engine::Engine& e, const std::string& id) {
-  for (const auto& c : e.campaigns()) {
+using Campaigns = std::vector<std::shared_ptr<const workflow::WorkflowSpec>>;
+
+const workflow::WorkflowSpec* FindCampaign(const Campaigns& campaigns, const std::string& id) {
+  for (const auto& c : campaigns) {
     if (c->id == id) return c.get();
   }
   return nullptr;
@@ -116,7 +119,7 @@ Reply ListItems(HttpServer::Impl& s, const ApiCall& call) {
 // The steps the item's lifecycle allows from its current state.
 nlohmann::json NextSteps(const engine::Engine& engine, const store::Item& it) {
   nlohmann::json out = nlohmann::json::array();
-  const workflow::WorkflowSpec* spec = FindCampaign(engine, it.campaign);
+  const workflow::WorkflowSpec* spec = FindCampaign(engine.campaigns(), it.campaign);
   const workflow::ItemKind* kind = spec ? spec->FindItemKind(it.kind) : nullptr;
   if (kind == nullptr) return out;
   const int st = kind->FindState(it.state);
@@ -215,21 +218,25 @@ Reply Ack(HttpServer::Impl& s, const ApiCall& call) {
   return Reply::Json(ItemJson(*item, call.now));
 }
 
-Reply Report(HttpServer::Impl& s, const ApiCall& call) {
-  if (auto bad = call.UnknownMember({"campaign", "obligation", "unit", "period", "fields"});
+// The members of one report (the body of POST /api/v1/reports, or one entry
+// of POST /api/v1/reports/batch) as a Submission by `actor` in *out;
+// nullopt when they are well-formed, else the refusal naming the member.
+std::optional<Reply> ParseReport(const Campaigns& campaigns, const nlohmann::json& body,
+                                 const engine::Actor& actor, engine::Submission* out) {
+  if (auto bad = UnknownMemberOf(body, {"campaign", "obligation", "unit", "period", "fields"});
       !bad.empty()) {
     return UnknownMember(bad);
   }
-  engine::Submission sub;
-  for (auto [name, out] : {std::pair{"campaign", &sub.campaign},
-                           std::pair{"obligation", &sub.obligation}, std::pair{"unit", &sub.unit},
-                           std::pair{"period", &sub.period}}) {
-    auto v = call.BodyText(name);
+  engine::Submission& sub = *out;
+  for (auto [name, field] :
+       {std::pair{"campaign", &sub.campaign}, std::pair{"obligation", &sub.obligation},
+        std::pair{"unit", &sub.unit}, std::pair{"period", &sub.period}}) {
+    auto v = TextMemberOf(body, name);
     if (!v.ok()) return Reply::FromStatus(v.status());
     if (v->empty()) return Invalid(name, "is required");
-    *out = *v;
+    *field = std::move(*v);
   }
-  const workflow::WorkflowSpec* spec = FindCampaign(*s.deps.engine, sub.campaign);
+  const workflow::WorkflowSpec* spec = FindCampaign(campaigns, sub.campaign);
   if (spec == nullptr) return Invalid("campaign", "no such campaign '" + sub.campaign + "'");
   if (spec->FindObligation(sub.obligation) == nullptr) {
     return Invalid("obligation", fmt::format("campaign {} has no obligation '{}'", spec->id,
@@ -238,13 +245,98 @@ Reply Report(HttpServer::Impl& s, const ApiCall& call) {
   if (!workflow::ParseDate(sub.period)) {
     return Invalid("period", "expected the local due date YYYY-MM-DD, e.g. 2024-04-12");
   }
-  auto fields = FieldValuesFromJson(call.body.value("fields", nlohmann::json()));
+  auto fields = FieldValuesFromJson(body.value("fields", nlohmann::json()));
   if (!fields.ok()) return Reply::FromStatus(fields.status());
   sub.fields = std::move(*fields);
-  sub.actor = call.actor;
+  sub.actor = actor;
+  return std::nullopt;
+}
+
+Reply Report(HttpServer::Impl& s, const ApiCall& call) {
+  engine::Submission sub;
+  if (auto bad = ParseReport(s.deps.engine->campaigns(), call.body, call.actor, &sub)) {
+    return *bad;
+  }
   auto item = s.deps.engine->Submit(sub, call.now);
   if (!item.ok()) return Reply::FromStatus(item.status());
   return Reply::Json(ItemJson(*item, call.now));
+}
+
+// Reports a batch may carry: a week of a county's villages, and one batch
+// takes the loop thread for tens of milliseconds at most.
+constexpr size_t kMaxBatchReports = 1000;
+
+// POST /api/v1/reports/batch: each entry is parsed and judged as the
+// single endpoint would (its answer is what that endpoint would have
+// answered), and the accepted ones are committed in one transaction
+// before the reply, so one bad entry never loses the others.
+Reply ReportBatch(HttpServer::Impl& s, const ApiCall& call) {
+  if (auto bad = call.UnknownMember({"reports"}); !bad.empty()) return UnknownMember(bad);
+  const auto member = call.body.find("reports");
+  if (member == call.body.end() || member->is_null()) return Invalid("reports", "is required");
+  if (!member->is_array()) return Invalid("reports", "expected a list of reports");
+  const nlohmann::json& entries = *member;
+  if (entries.size() > kMaxBatchReports) {
+    return Reply::Error(413, "payload_too_large",
+                        fmt::format("reports: at most {} reports a request, this one has {}; "
+                                    "send the rest in another request",
+                                    kMaxBatchReports, entries.size()),
+                        "reports");
+  }
+  const Campaigns campaigns = s.deps.engine->campaigns();
+  std::vector<Reply> answers(entries.size());
+  std::vector<engine::Submission> subs;
+  std::vector<size_t> slot;  // subs[k] is entry slot[k]
+  subs.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].is_object()) {
+      answers[i] = Reply::Error(400, "bad_request", "each report must be a JSON object");
+      continue;
+    }
+    engine::Submission sub;
+    if (auto bad = ParseReport(campaigns, entries[i], call.actor, &sub)) {
+      answers[i] = std::move(*bad);
+      continue;
+    }
+    slot.push_back(i);
+    subs.push_back(std::move(sub));
+  }
+  auto done = s.deps.engine->SubmitBatch(subs, call.now);
+  if (!done.ok()) return Reply::FromStatus(done.status());  // nothing was saved
+  for (size_t k = 0; k < slot.size(); ++k) {
+    const Result<store::Item>& r = (*done)[k];
+    answers[slot[k]] = r.ok() ? Reply::Json(ItemJson(*r, call.now)) : Reply::FromStatus(r.status());
+  }
+  // Denials (403) and failures (5xx) are logged as the single endpoint logs
+  // them, one line a batch for each kind.
+  for (const bool failures : {false, true}) {
+    size_t count = 0;
+    size_t first = 0;
+    for (size_t i = 0; i < answers.size(); ++i) {
+      const int st = answers[i].status;
+      if ((failures ? st >= 500 : st == 403) && count++ == 0) first = i;
+    }
+    if (count == 0) continue;
+    const Reply& a = answers[first];
+    s.Log(failures ? LogLevel::kError : LogLevel::kWarn,
+          fmt::format("api: {} {} of {} reports of POST /api/v1/reports/batch for token {}; "
+                      "first, entry {} ({}): {}",
+                      failures ? "failed" : "refused", count, answers.size(), call.token.id, first,
+                      a.status, a.log_note.empty() ? a.body.value("detail", "") : a.log_note));
+  }
+  nlohmann::json results = nlohmann::json::array();
+  int64_t accepted = 0;
+  for (Reply& a : answers) {
+    const bool ok = a.status < 300;
+    if (ok) ++accepted;
+    nlohmann::json r = nlohmann::json::object();
+    r["status"] = a.status;
+    r[ok ? "item" : "error"] = std::move(a.body);  // moved: a batch holds up to 1,000 items
+    results.push_back(std::move(r));
+  }
+  return Reply::Json({{"results", std::move(results)},
+                      {"accepted", accepted},
+                      {"refused", static_cast<int64_t>(answers.size()) - accepted}});
 }
 
 }  // namespace
@@ -262,6 +354,8 @@ void RegisterItemRoutes(HttpServer::Impl& s) {
         [&s](const ApiCall& c) { return Ack(s, c); });
   s.Api("POST", "/api/v1/reports", "/api/v1/reports",
         [&s](const ApiCall& c) { return Report(s, c); });
+  s.Api("POST", "/api/v1/reports/batch", "/api/v1/reports/batch",
+        [&s](const ApiCall& c) { return ReportBatch(s, c); });
 }
 
 }  // namespace duban::api

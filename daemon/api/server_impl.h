@@ -71,6 +71,11 @@ struct ApiCall {
   Result<std::string> BodyText(const char* key) const;
 };
 
+// ApiCall::UnknownMember and BodyText for any JSON object `obj` (an entry
+// of a batch): "" when `obj` is not an object or the member is absent.
+std::string UnknownMemberOf(const nlohmann::json& obj, std::initializer_list<const char*> allowed);
+Result<std::string> TextMemberOf(const nlohmann::json& obj, const char* key);
+
 using ApiHandler = std::function<Reply(const ApiCall&)>;
 
 struct HttpServer::Impl {

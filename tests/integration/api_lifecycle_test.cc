@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "base/time_format.h"
 #include "demo_town.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "testing/status_matchers.h"
 
@@ -598,6 +599,189 @@ TEST_F(ApiLifecycleTest, HostileInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(a.body["fields"]["house_id"], text);
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM items WHERE key = 'x''; DROP TABLE items; -- "
                           "../../etc/passwd <script>'").getInt(), 1);
+}
+
+}  // namespace
+}  // namespace duban
+
+namespace duban {
+namespace {
+
+// POST /api/v1/reports/batch: many weekly reports in one request, each
+// judged as the single endpoint judges it, the accepted ones committed
+// together before the answer.
+json WeekReport(const std::string& unit, const std::string& period = "2024-04-12") {
+  return {{"campaign", kCampaign},
+          {"obligation", "weekly_report"},
+          {"unit", unit},
+          {"period", period},
+          {"fields",
+           {{"mis_checked", 12},
+            {"mis_surveyed", 1},
+            {"missed", 0},
+            {"key_checked", 30},
+            {"key_hazards", 2},
+            {"key_rectified", 1},
+            {"appraisal_checked", 5},
+            {"appraisal_noncompliant", 0},
+            {"work_summary", "完成本周入户核查"}}}};
+}
+
+std::vector<int> Statuses(const json& body) {
+  std::vector<int> out;
+  for (const auto& r : body["results"]) out.push_back(r["status"].get<int>());
+  return out;
+}
+
+TEST_F(ApiLifecycleTest, ReportBatchAnswersEachEntryAsTheSingleEndpointWould) {
+  json missing = WeekReport("jf-jiafeng");
+  missing["fields"].erase("work_summary");
+  json unknown = WeekReport("jf-jiafeng");
+  unknown["colour"] = "red";
+  const json batch = {{"reports",
+                       {missing,                                  // 422, names the field
+                        WeekReport("jf-lizhuang"),                // 403: another village
+                        WeekReport("jf-jiafeng"),                 // 200
+                        WeekReport("jf-jiafeng"),                 // 409: done just before
+                        "not a report",                           // 400
+                        unknown,                                  // 422, names the member
+                        WeekReport("jf-jiafeng", "2024-12-27"),   // 404: nothing owed
+                        WeekReport("jf-jiafeng", "12 April")}}};  // 422: period
+  Answer a = Call("POST", "/api/v1/reports/batch", liaison_, batch);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(Statuses(a.body), (std::vector<int>{422, 403, 200, 409, 400, 422, 404, 422}));
+  EXPECT_EQ(a.body["accepted"], 1);
+  EXPECT_EQ(a.body["refused"], 7);
+  const json& r = a.body["results"];
+  EXPECT_EQ(r[0]["error"]["field"], "work_summary") << r[0];
+  EXPECT_EQ(r[1]["error"]["error"], "forbidden") << r[1];
+  EXPECT_EQ(r[2]["item"]["state"], "submitted") << r[2];
+  EXPECT_EQ(r[2]["item"]["owner_unit"], "jf-jiafeng") << r[2];
+  EXPECT_EQ(r[2]["item"]["fields"]["late"], false) << r[2];
+  EXPECT_EQ(r[4]["error"]["error"], "bad_request") << r[4];
+  EXPECT_EQ(r[5]["error"]["field"], "colour") << r[5];
+  EXPECT_EQ(r[6]["error"]["error"], "not_found") << r[6];
+  EXPECT_EQ(r[7]["error"]["field"], "period") << r[7];
+  // The single endpoint agrees about the one it accepted.
+  EXPECT_EQ(Call("POST", "/api/v1/reports", liaison_, WeekReport("jf-jiafeng")).status, 409);
+  a = Call("GET", "/api/v1/items?kind=weekly_report&unit=jf-lizhuang&open=true", office_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["items"].size(), 1u) << "the refused entry stays open";
+  // The denial is logged like the single endpoint's, without the secret.
+  const std::string log = log_text_.str();
+  EXPECT_NE(log.find("refused 1 of 8 reports of POST /api/v1/reports/batch for token " +
+                     token_ids_[liaison_]),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find(liaison_.substr(liaison_.rfind('_') + 1)), std::string::npos);
+}
+
+TEST_F(ApiLifecycleTest, ReportBatchWritesWhatTheSingleEndpointWrites) {
+  ASSERT_TRUE(client_->Get("/healthz"));  // the week's items exist before the clock moves
+  // Late, so the lateness is computed alike too.
+  clock_.Advance(std::chrono::hours(24 * 4 + 4));  // Friday 13:00
+  Answer single = Call("POST", "/api/v1/reports", office_, WeekReport("jf-lizhuang"));
+  ASSERT_EQ(single.status, 200) << single.body;
+  Answer batch =
+      Call("POST", "/api/v1/reports/batch", office_, {{"reports", {WeekReport("jf-guonan")}}});
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  ASSERT_EQ(Statuses(batch.body), std::vector<int>{200});
+  const json& item = batch.body["results"][0]["item"];
+  EXPECT_EQ(item["fields"], single.body["fields"]);
+  EXPECT_EQ(item["fields"]["late"], true);
+  EXPECT_EQ(item["fields"]["late_minutes"], 60);
+  for (const char* key : {"state", "kind", "resolved_at", "updated_at", "due_at", "period"}) {
+    EXPECT_EQ(item[key], single.body[key]) << key;
+  }
+  auto last_audit = [&](int64_t id) {
+    Answer a = Call("GET", "/api/v1/items/" + std::to_string(id), office_);
+    EXPECT_EQ(a.status, 200) << a.body;
+    json h = a.body["history"].back();
+    h["payload"].erase("unit");
+    h.erase("seq");
+    h.erase("hash");
+    h.erase("prev_hash");
+    h.erase("item_id");
+    return h;
+  };
+  const json from_single = last_audit(single.body["id"].get<int64_t>());
+  EXPECT_EQ(from_single["action"], "report.submit") << from_single;
+  EXPECT_EQ(last_audit(item["id"].get<int64_t>()), from_single);
+}
+
+TEST_F(ApiLifecycleTest, ReportBatchIsDurableOnReturnAndKeepsTheAuditChain) {
+  json reports = json::array();
+  for (const char* unit : {"jf-jiafeng", "jf-lizhuang", "jf-guonan", "jf-yinzhuang", "jf-qinzhuang",
+                           "jf-wuan", "jf-mozhang", "jf-wozhuang", "jf-market", "jf-fire"}) {
+    reports.push_back(WeekReport(unit));
+  }
+  reports.push_back(WeekReport("qinshui"));  // 404: the county owes no weekly report
+  Answer a = Call("POST", "/api/v1/reports/batch", office_, {{"reports", reports}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body["accepted"], 10) << a.body;
+  EXPECT_EQ(a.body["results"][10]["status"], 404) << a.body;
+  // A fresh store on the same file, while the daemon still runs, sees every
+  // accepted report, and the audit chain holds.
+  auto fresh = store::OpenSqlite({town_.database()}, clock_.Now());
+  ASSERT_OK(fresh);
+  for (size_t i = 0; i < 10; ++i) {
+    auto it = (*fresh)->GetItem(a.body["results"][i]["item"]["id"].get<int64_t>());
+    ASSERT_OK(it);
+    ASSERT_TRUE(it->has_value());
+    EXPECT_EQ((**it).state, "submitted") << i;
+    EXPECT_TRUE((**it).resolved_at.has_value()) << i;
+  }
+  auto chain = store::VerifyAuditChain(**fresh);
+  ASSERT_OK(chain);
+  EXPECT_TRUE(chain->ok()) << chain->problem;
+  int submits = 0;
+  auto records = (*fresh)->AuditAfter(0, 10000);
+  ASSERT_OK(records);
+  for (const auto& e : *records) submits += e.action == "report.submit";
+  EXPECT_EQ(submits, 10);
+}
+
+TEST_F(ApiLifecycleTest, ReportBatchRefusesAMalformedOrOversizedBodyAsAWhole) {
+  const httplib::Headers h = {{"Authorization", "Bearer " + office_}};
+  auto post = [&](const std::string& body) {
+    httplib::Result r = client_->Post("/api/v1/reports/batch", h, body, "application/json");
+    EXPECT_TRUE(r);
+    return r ? Answer{r->status, json::parse(r->body, nullptr, false)} : Answer{};
+  };
+  Answer a = post("{\"reports\": [");
+  EXPECT_EQ(a.status, 400);
+  EXPECT_EQ(a.body["error"], "bad_request") << a.body;
+  a = post("[]");
+  EXPECT_EQ(a.status, 400) << a.body;
+  a = post("{}");
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(a.body["field"], "reports") << a.body;
+  a = post(R"({"reports": {"unit": "jf-jiafeng"}})");
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(a.body["field"], "reports") << a.body;
+  a = post(R"({"reports": [], "dry_run": true})");
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(a.body["field"], "dry_run") << a.body;
+  a = post(R"({"reports": []})");
+  EXPECT_EQ(a.status, 200) << a.body;
+  EXPECT_TRUE(a.body["results"].empty()) << a.body;
+
+  // Over the cap: refused whole, with the reason; nothing is recorded, even
+  // the valid entries.
+  json reports = json::array();
+  reports.push_back(WeekReport("jf-jiafeng"));
+  while (reports.size() < 1001) reports.push_back(json::object());
+  a = Call("POST", "/api/v1/reports/batch", office_, {{"reports", reports}});
+  EXPECT_EQ(a.status, 413);
+  EXPECT_EQ(a.body["error"], "payload_too_large") << a.body;
+  EXPECT_EQ(a.body["field"], "reports") << a.body;
+  EXPECT_NE(a.body["detail"].get<std::string>().find("1000"), std::string::npos) << a.body;
+  a = Call("GET", "/api/v1/items?kind=weekly_report&unit=jf-jiafeng&open=true", office_);
+  EXPECT_EQ(a.body["items"].size(), 1u) << a.body;
+  // No token: 401, as everywhere.
+  EXPECT_EQ(
+      client_->Post("/api/v1/reports/batch", R"({"reports": []})", "application/json")->status,
+      401);
 }
 
 }  // namespace
