@@ -42,6 +42,13 @@ Result<std::optional<SystemTime>> Digester::NextWake() {
 // done twice. Groups read in a round are all committed before the next
 // round reads, so none is digested twice within a tick.
 Result<int> Digester::Tick(SystemTime now) {
+  // Nothing to do unless some window has closed: one look at the oldest
+  // open window (an index lookup) instead of aggregating every open intent
+  // on each wake-up, e.g. the ~100,000 intents of Friday noon during their
+  // two-minute window, while the dispatcher wakes the loop.
+  auto next = deps_.store->NextIntentGroupAt();
+  if (!next.ok()) return next.status();
+  if (!*next || **next > now) return 0;
   int digests = 0;
   bool loaded_silences = false;
   std::vector<store::DigestCommit> pending;

@@ -126,6 +126,24 @@ TEST_F(DigesterTest, ManyGroupsAreCommittedInBatchesEachOnce) {
   EXPECT_EQ(*digester.Tick(kT0), 0);
 }
 
+// A tick before the oldest window closes digests nothing (and reads no
+// group); the tick at its close takes every intent that joined meanwhile.
+TEST_F(DigesterTest, AGroupWaitsForItsWindowToClose) {
+  Intent("v1");
+  Intent("v2");
+  auto early = digester_->Tick(kT0 - minutes(1));
+  ASSERT_OK(early);
+  EXPECT_EQ(*early, 0);
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_EQ(store_->OpenIntents("office", "overdue")->size(), 2u);
+  auto at = digester_->Tick(kT0);
+  ASSERT_OK(at);
+  EXPECT_EQ(*at, 1);
+  ASSERT_EQ(Outbox().size(), 1u);
+  EXPECT_EQ(Outbox()[0].body, "v1逾期，另有1项");
+  EXPECT_EQ(*digester_->Tick(kT0 + minutes(1)), 0);
+}
+
 TEST_F(DigesterTest, ASilenceDropsOnlyTheUnitItCovers) {
   store::Silence s;
   s.unit_id = "v1";
