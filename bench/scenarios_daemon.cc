@@ -64,6 +64,16 @@ Status MakeBigDb(const Scale& s, const WorkDir& dir, const std::string& db,
   *gen_s = 0;
   if (!cached.empty() && std::filesystem::exists(cached)) {
     CopyFile(cached, db);
+    // A cache written before a schema change would make every measured
+    // start run the new migrations (migration 4 rewrites the timers of a
+    // million items: ~15 s). Open the copy once here, untimed, so that
+    // restart measures a restart, not an upgrade.
+    const auto t = Steady::now();
+    auto store = store::OpenSqlite({db, 5000}, At(kNow));
+    if (!store.ok()) return store.status();
+    const double s_migrate = SecondsSince(t);
+    std::fprintf(stderr, "  cached database opened at schema %d in %.1f s\n",
+                 (*store)->SchemaVersion(), s_migrate);
     return Status::OK();
   }
   const auto t = Steady::now();
