@@ -147,6 +147,14 @@ Result<TickStats> Engine::Tick(SystemTime now) {
     if (!due.ok()) return due.status();
     if (due->empty()) return stats;
     store::EngineBatch batch;
+    auto commit = [&]() -> Status {
+      auto counts = impl_->store.CommitEngineBatch(batch, now);
+      if (!counts.ok()) return counts.status();
+      stats.items_created += counts->items_created;
+      stats.intents += counts->intents_created;
+      batch = store::EngineBatch();
+      return Status::OK();
+    };
     for (const auto& t : *due) {
       ++stats.timers;
       const Campaign* c = impl_->Find(t.campaign);
@@ -155,7 +163,7 @@ Result<TickStats> Engine::Tick(SystemTime now) {
       if (c != nullptr && !ref) {
         outcome = std::string("obsolete: unknown step");
       } else if (c != nullptr && ref->kind == 'm') {
-        outcome = impl_->Materialize(*c, *ref, now, batch);
+        outcome = impl_->Materialize(*c, *ref, now, batch, commit);
       } else if (c != nullptr && ref->kind == 's') {
         outcome = impl_->RunSummary(*c, *ref, now, batch);
       } else if (c != nullptr && ref->kind == 'k') {
@@ -169,10 +177,7 @@ Result<TickStats> Engine::Tick(SystemTime now) {
       else ++stats.fired;
       batch.fired.push_back({t.id, *outcome});
     }
-    auto counts = impl_->store.CommitEngineBatch(batch, now);
-    if (!counts.ok()) return counts.status();
-    stats.items_created += counts->items_created;
-    stats.intents += counts->intents_created;
+    DUBAN_RETURN_IF_ERROR(commit());
     if (static_cast<int>(due->size()) < impl_->options.batch_size) return stats;
   }
 }

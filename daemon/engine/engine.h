@@ -43,6 +43,10 @@ struct Options {
   // Report items are created this long before their due time, so a week's
   // items exist before the week starts.
   Millis materialize_lead{std::chrono::hours(24 * 7)};
+  // A materialisation commits its items this many units a transaction: a
+  // national occurrence (500,000 villages) in one transaction would hold
+  // the write lock for many seconds and all its items in memory at once.
+  int materialize_chunk = 5000;
 };
 
 // What a Tick did, for logs, metrics and tests.

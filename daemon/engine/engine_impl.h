@@ -1,6 +1,7 @@
 // Engine internals shared by engine.cc, materialize.cc and ladder_step.cc.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -62,8 +63,12 @@ struct Engine::Impl {
 
   // Each returns the outcome text recorded on the timer and appends the
   // writes it decided to `batch`.
+  // `flush` commits `batch` and empties it: a large occurrence is committed
+  // materialize_chunk items at a time (inserts are idempotent by key, so a
+  // crash between chunks is repaired when the timer runs again).
   Result<std::string> Materialize(const Campaign& c, const StepRef& ref, SystemTime now,
-                                  store::EngineBatch& batch);
+                                  store::EngineBatch& batch,
+                                  const std::function<Status()>& flush);
   Result<std::string> RunLadderStep(const Campaign& c, const store::Timer& t,
                                     const StepRef& ref, SystemTime now,
                                     store::EngineBatch& batch);

@@ -3,6 +3,8 @@
 // ladder timers, and the timer that will materialise the next occurrence.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/engine_impl.h"
 
 namespace duban::engine {
@@ -22,7 +24,8 @@ std::vector<store::Timer> Engine::Impl::LadderTimers(const Campaign& c,
 }
 
 Result<std::string> Engine::Impl::Materialize(const Campaign& c, const StepRef& ref,
-                                              SystemTime now, store::EngineBatch& batch) {
+                                              SystemTime now, store::EngineBatch& batch,
+                                              const std::function<Status()>& flush) {
   const workflow::Obligation* ob = c.spec->FindObligation(ref.a);
   if (ob == nullptr) return std::string("obsolete: obligation is no longer in the campaign");
   // The occurrence this timer stands for is the one on the period's date.
@@ -40,7 +43,9 @@ Result<std::string> Engine::Impl::Materialize(const Campaign& c, const StepRef& 
       ob->ladder >= 0 ? &c.spec->ladders[static_cast<size_t>(ob->ladder)] : nullptr;
   const std::vector<store::Timer> ladder_timers =
       ladder != nullptr ? LadderTimers(c, *ladder, *due, 0) : std::vector<store::Timer>{};
+  const size_t chunk = static_cast<size_t>(std::max(1, options.materialize_chunk));
   for (const model::Unit* u : units) {
+    if (batch.new_items.size() >= chunk) DUBAN_RETURN_IF_ERROR(flush());
     store::EngineBatch::NewItem ni;
     ni.item.campaign = c.spec->id;
     ni.item.kind = ob->id;
