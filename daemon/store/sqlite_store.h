@@ -111,9 +111,9 @@ class SqliteStore final : public Store {
   Status MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) override;
   Status MarkRetry(OutboxId id, const std::string& error, SystemTime retry_at) override;
   Status MarkDead(OutboxId id, const std::string& error, SystemTime now) override;
+  Status RecordOutcomes(const std::vector<Outcome>& outcomes) override;
   Result<std::vector<OutboxRow>> OutboxBetween(SystemTime from, SystemTime to) override;
 
-  Status RecordOutcomes(const std::vector<Outcome>& outcomes) override;
   // The query plan SQLite picks for `sql`, for tests that prove an index is
   // used ("SEARCH timers USING INDEX timers_due ...").
   Result<std::string> ExplainForTest(const std::string& sql);
@@ -166,13 +166,13 @@ class SqliteStore final : public Store {
   // Consumes one digest's intents and inserts its outbox rows inside the
   // caller's transaction; kConflict when an intent is already consumed.
   Status CommitDigestInTx(const DigestCommit& digest, int64_t now_ms);
+  // Applies one outcome inside the caller's transaction.
+  void RecordOutcomeInTx(const Outcome& outcome);
 
   std::unique_ptr<SQLite::Database> db_;
   int schema_version_;
   std::vector<std::pair<const char*, std::unique_ptr<SQLite::Statement>>> cache_;
 };
-  // Applies one outcome inside the caller's transaction.
-  void RecordOutcomeInTx(const Outcome& outcome);
 
 // Opens with an explicit migration list (tests use older lists to build a
 // database "written by an older release").

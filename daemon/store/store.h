@@ -70,14 +70,6 @@ struct DigestCommit {
   std::vector<OutboxRow> rows;
 };
 
-struct MigrationInfo {
-  int version = 0;
-  std::string name;
-  SystemTime applied_at;
-};
-
-class Store {
- public:
 // The recorded answer to one send attempt (or status query) of an outbox
 // row, for RecordOutcomes: the dispatcher collects a pass's answers and
 // commits them together.
@@ -94,6 +86,14 @@ struct Outcome {
   SystemTime at;
 };
 
+struct MigrationInfo {
+  int version = 0;
+  std::string name;
+  SystemTime applied_at;
+};
+
+class Store {
+ public:
   virtual ~Store() = default;
 
   // OK when the database answers a trivial query.
@@ -268,6 +268,12 @@ struct Outcome {
   virtual Status MarkSent(OutboxId id, const std::string& provider_id, SystemTime now) = 0;
   virtual Status MarkRetry(OutboxId id, const std::string& error, SystemTime retry_at) = 0;
   virtual Status MarkDead(OutboxId id, const std::string& error, SystemTime now) = 0;
+  // Records every outcome, in order, in one transaction (one fsync for a
+  // dispatch pass's answers), or, on any error, none of them: a row whose
+  // outcome was not recorded stays 'sending' and is recovered. MarkSent,
+  // MarkRetry and MarkDead are this for one outcome. An empty list does
+  // nothing.
+  virtual Status RecordOutcomes(const std::vector<Outcome>& outcomes) = 0;
   // Outbox rows created in [from, to), in creation order.
   virtual Result<std::vector<OutboxRow>> OutboxBetween(SystemTime from, SystemTime to) = 0;
 };
@@ -283,9 +289,3 @@ Result<std::unique_ptr<Store>> OpenSqlite(const Options& options, SystemTime now
 int LatestSchemaVersion();
 
 }  // namespace duban::store
-  // Records every outcome, in order, in one transaction (one fsync for a
-  // dispatch pass's answers), or, on any error, none of them: a row whose
-  // outcome was not recorded stays 'sending' and is recovered. MarkSent,
-  // MarkRetry and MarkDead are this for one outcome. An empty list does
-  // nothing.
-  virtual Status RecordOutcomes(const std::vector<Outcome>& outcomes) = 0;
