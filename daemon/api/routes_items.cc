@@ -303,9 +303,16 @@ Reply ReportBatch(HttpServer::Impl& s, const ApiCall& call) {
   }
   auto done = s.deps.engine->SubmitBatch(subs, call.now);
   if (!done.ok()) return Reply::FromStatus(done.status());  // nothing was saved
+  std::vector<std::optional<store::Item>> items(entries.size());  // accepted ones
+  int64_t accepted = 0;
   for (size_t k = 0; k < slot.size(); ++k) {
-    const Result<store::Item>& r = (*done)[k];
-    answers[slot[k]] = r.ok() ? Reply::Json(ItemJson(*r, call.now)) : Reply::FromStatus(r.status());
+    Result<store::Item>& r = (*done)[k];
+    if (r.ok()) {
+      items[slot[k]] = std::move(*r);
+      ++accepted;
+    } else {
+      answers[slot[k]] = Reply::FromStatus(r.status());
+    }
   }
   // Denials (403) and failures (5xx) are logged as the single endpoint logs
   // them, one line a batch for each kind.
@@ -313,7 +320,7 @@ Reply ReportBatch(HttpServer::Impl& s, const ApiCall& call) {
     size_t count = 0;
     size_t first = 0;
     for (size_t i = 0; i < answers.size(); ++i) {
-      const int st = answers[i].status;
+      const int st = items[i] ? 200 : answers[i].status;
       if ((failures ? st >= 500 : st == 403) && count++ == 0) first = i;
     }
     if (count == 0) continue;
@@ -324,19 +331,28 @@ Reply ReportBatch(HttpServer::Impl& s, const ApiCall& call) {
                       failures ? "failed" : "refused", count, answers.size(), call.token.id, first,
                       a.status, a.log_note.empty() ? a.body.value("detail", "") : a.log_note));
   }
-  nlohmann::json results = nlohmann::json::array();
-  int64_t accepted = 0;
-  for (Reply& a : answers) {
-    const bool ok = a.status < 300;
-    if (ok) ++accepted;
-    nlohmann::json r = nlohmann::json::object();
-    r["status"] = a.status;
-    r[ok ? "item" : "error"] = std::move(a.body);  // moved: a batch holds up to 1,000 items
-    results.push_back(std::move(r));
-  }
-  return Reply::Json({{"results", std::move(results)},
-                      {"accepted", accepted},
-                      {"refused", static_cast<int64_t>(answers.size()) - accepted}});
+  // The items' JSON (most of a large answer) is built on the HTTP worker
+  // thread: ItemJson is pure, and the loop judges the next batch meanwhile.
+  Reply reply;
+  reply.deferred_body = [answers = std::move(answers), items = std::move(items), accepted,
+                         now = call.now]() {
+    nlohmann::json results = nlohmann::json::array();
+    for (size_t i = 0; i < items.size(); ++i) {
+      nlohmann::json r = nlohmann::json::object();
+      if (items[i]) {
+        r["status"] = 200;
+        r["item"] = ItemJson(*items[i], now);
+      } else {
+        r["status"] = answers[i].status;
+        r["error"] = answers[i].body;
+      }
+      results.push_back(std::move(r));
+    }
+    return nlohmann::json{{"results", std::move(results)},
+                          {"accepted", accepted},
+                          {"refused", static_cast<int64_t>(items.size()) - accepted}};
+  };
+  return reply;
 }
 
 }  // namespace

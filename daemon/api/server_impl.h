@@ -29,6 +29,10 @@ struct Reply {
   nlohmann::json body;
   std::string location;  // a Location header for 201
   std::string log_note;  // logged with a denial, never sent
+  // When set, the body sent is what this returns, called on the HTTP worker
+  // thread once the loop has moved on: for a large body built from values
+  // the handler already holds (it must not touch loop-owned state).
+  std::function<nlohmann::json()> deferred_body;
 
   static Reply Json(nlohmann::json body, int status = 200) {
     Reply r;
