@@ -45,5 +45,19 @@ TEST_F(QueryPlansTest, OverdueCountsReadOnlyTheOpenItemsIndex) {
   EXPECT_NE(plan.find("COVERING INDEX items_open_due"), std::string::npos) << plan;
 }
 
+// The dispatcher's wake-up and due rows: a search of the partial index of
+// undelivered rows, however many there are (restart after an outage).
+TEST_F(QueryPlansTest, DueOutboxAndTheNextWakeSearchTheDueIndex) {
+  for (const char* sql :
+       {"SELECT id FROM outbox INDEXED BY outbox_due WHERE state IN ('pending', 'retry') AND "
+        "next_attempt_at <= 5 ORDER BY next_attempt_at, id LIMIT 200",
+        "SELECT MIN(next_attempt_at) FROM outbox INDEXED BY outbox_due "
+        "WHERE state IN ('pending', 'retry')"}) {
+    const std::string plan = Plan(sql);
+    EXPECT_NE(plan.find("outbox_due"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+  }
+}
+
 }  // namespace
 }  // namespace duban::store
