@@ -31,7 +31,7 @@ Result<std::unique_ptr<Store>> Open(const Options& options,
     // every committed event and outbox row survive a power cut, which matters
     // more here than write throughput (batched writes amortise the fsync).
     db->exec("PRAGMA journal_mode=WAL");
-    db->exec("PRAGMA synchronous=FULL");
+    db->exec(options.durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
     db->exec("PRAGMA foreign_keys=ON");
     const std::string check = db->execAndGet("PRAGMA quick_check").getString();
     if (check != "ok") {
@@ -81,6 +81,14 @@ void BindOptionalTime(SQLite::Statement& s, int index, const std::optional<Syste
     s.bind(index, static_cast<int64_t>(ToUnixMillis(*t)));
   } else {
     s.bind(index);
+  }
+}
+
+Result<int64_t> SqliteStore::PragmaForTest(const std::string& name) {
+  try {
+    return db_->execAndGet("PRAGMA " + name).getInt64();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e.getErrorCode(), "pragma", e.what());
   }
 }
 

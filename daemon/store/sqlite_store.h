@@ -117,6 +117,8 @@ class SqliteStore final : public Store {
   // The query plan SQLite picks for `sql`, for tests that prove an index is
   // used ("SEARCH timers USING INDEX timers_due ...").
   Result<std::string> ExplainForTest(const std::string& sql);
+  // An integer PRAGMA's value on this connection ("synchronous").
+  Result<int64_t> PragmaForTest(const std::string& name);
 
  private:
   // A cached statement in use; reset when it goes out of scope. A statement

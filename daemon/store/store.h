@@ -22,6 +22,10 @@ namespace duban::store {
 struct Options {
   std::string path;            // a file path, or ":memory:"
   int busy_timeout_ms = 5000;  // bounded wait when another process holds a lock
+  // false: no fsync per commit (synchronous=OFF), for throwaway copies only
+  // (`duban simulate`'s working database): a power cut may lose the last
+  // commits, which the live database must never do.
+  bool durable = true;
 };
 
 // Everything one engine step decided, committed in one transaction: the

@@ -75,6 +75,21 @@ TEST(MigrationsTest, UpgradeClosesTimersOfItemsResolvedBefore) {
   EXPECT_EQ((*fired)[0].second, "obsolete: resolved before this step");
 }
 
+// The live database waits for the disk on every commit; a throwaway copy
+// (simulate's) does not.
+TEST(OpenTest, OnlyThrowawayCopiesSkipTheSyncPerCommit) {
+  testing::TempDir dir;
+  for (const bool durable : {true, false}) {
+    auto s = OpenSqlite({dir.File(durable ? "live.db" : "copy.db"), 5000, durable}, kT0);
+    ASSERT_OK(s);
+    auto* sqlite = dynamic_cast<SqliteStore*>(s->get());
+    ASSERT_NE(sqlite, nullptr);
+    auto sync = sqlite->PragmaForTest("synchronous");
+    ASSERT_OK(sync);
+    EXPECT_EQ(*sync, durable ? 2 : 0);  // FULL : OFF
+  }
+}
+
 TEST(MigrationsTest, VersionsAreConsecutiveFromOne) {
   int expected = 1;
   for (const Migration& m : Migrations()) EXPECT_EQ(m.version, expected++);
