@@ -5,10 +5,12 @@
 // in large transactions: units and contacts with UpsertUnits/Contacts,
 // items with their timers through CommitEngineBatch (the engine's own
 // write path, 20,000 items per transaction), outbox rows through
-// CommitDigest. The store has no bulk "resolve" or "consume timer" call
-// (ResolveItem is one audited transaction per item), so the two bulk edits
-// that stand in for a week of history are SQL in one transaction each, in
-// BulkSql below, and say so.
+// CommitDigest. The two bulk edits that stand in for a week of history are
+// SQL in one transaction each, in BulkSql below: the store's ResolveItems
+// writes an audit record per report (a week of 400,000 submissions would be
+// most of the setup), and there is no "consume timer" call. The resolving
+// UPDATE still fires migration 4's trigger, so the reports' pending ladder
+// timers are closed as a real submission closes them.
 #pragma once
 
 #include <cstdint>
