@@ -3,7 +3,9 @@
 // "weekly_report_missing.sms"), rendered against a JSON value. Messages are
 // plain text or markdown, so values are not HTML-escaped.
 //
-// Pure: a TemplateSet is loaded once and then only read; any thread.
+// Pure: a TemplateSet is loaded once and then only read; any thread. Each
+// template is parsed once, when the set is loaded, and every Render walks
+// that parsed form (compiled_template.h) without locking.
 #pragma once
 
 #include <map>
@@ -15,6 +17,7 @@
 
 #include "base/diagnostic.h"
 #include "base/status.h"
+#include "render/compiled_template.h"
 
 namespace duban::render {
 
@@ -27,11 +30,12 @@ class TemplateSet {
   static std::unique_ptr<TemplateSet> FromMap(const std::map<std::string, std::string>& texts,
                                               Diagnostics* diags);
 
-  bool Has(const std::string& name) const { return texts_.count(name) > 0; }
+  bool Has(const std::string& name) const { return templates_.count(name) > 0; }
   std::set<std::string> Names() const;
 
   // Renders template `name` with `context` (a JSON object). kNotFound for an
-  // unknown name.
+  // unknown name; kInvalidArgument when a partial tag names a context string
+  // that does not parse.
   Result<std::string> Render(const std::string& name, const nlohmann::json& context) const;
 
   // The top-level variable and section names template `name` uses, for
@@ -39,7 +43,7 @@ class TemplateSet {
   std::set<std::string> Variables(const std::string& name) const;
 
  private:
-  std::map<std::string, std::string> texts_;
+  std::map<std::string, CompiledTemplate> templates_;
 };
 
 }  // namespace duban::render

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -12,44 +11,19 @@ namespace duban::render {
 namespace {
 
 namespace fs = std::filesystem;
-using Data = kainjow::mustache::data;
-
-Data ToData(const nlohmann::json& j) {
-  switch (j.type()) {
-    case nlohmann::json::value_t::object: {
-      Data d(Data::type::object);
-      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), ToData(it.value()));
-      return d;
-    }
-    case nlohmann::json::value_t::array: {
-      Data d(Data::type::list);
-      for (const auto& v : j) d.push_back(ToData(v));
-      return d;
-    }
-    case nlohmann::json::value_t::string:
-      return Data(j.get<std::string>());
-    case nlohmann::json::value_t::boolean:
-      return Data(j.get<bool>());
-    case nlohmann::json::value_t::null:
-      return Data(false);
-    default:
-      return Data(j.dump());  // numbers print as JSON writes them
-  }
-}
-
-// Keeps the templates that parse; reports the others.
+// Keeps the templates that parse, parsed; reports the others.
 void Build(const std::map<std::string, std::string>& texts, const std::string& origin,
-           Diagnostics* diags, std::map<std::string, std::string>* out) {
+           Diagnostics* diags, std::map<std::string, CompiledTemplate>* out) {
   for (const auto& [name, text] : texts) {
-    kainjow::mustache::mustache m(text);
-    if (!m.is_valid()) {
+    Result<CompiledTemplate> t = CompiledTemplate::Parse(text);
+    if (!t.ok()) {
       Diagnostic d;
       d.file = origin.empty() ? name : (fs::path(origin) / (name + ".mustache")).string();
-      d.message = "template does not parse: " + m.error_message();
+      d.message = "template does not parse: " + t.status().message();
       diags->Add(std::move(d));
       continue;
     }
-    (*out)[name] = text;
+    out->insert_or_assign(name, std::move(*t));
   }
 }
 
@@ -58,7 +32,7 @@ void Build(const std::map<std::string, std::string>& texts, const std::string& o
 std::unique_ptr<TemplateSet> TemplateSet::FromMap(
     const std::map<std::string, std::string>& texts, Diagnostics* diags) {
   auto set = std::unique_ptr<TemplateSet>(new TemplateSet());
-  Build(texts, "", diags, &set->texts_);
+  Build(texts, "", diags, &set->templates_);
   return set;
 }
 
@@ -81,32 +55,30 @@ std::unique_ptr<TemplateSet> TemplateSet::LoadDir(const std::string& dir, Diagno
     }
   }
   auto set = std::unique_ptr<TemplateSet>(new TemplateSet());
-  Build(texts, dir, diags, &set->texts_);
+  Build(texts, dir, diags, &set->templates_);
   return set;
 }
 
 std::set<std::string> TemplateSet::Names() const {
   std::set<std::string> out;
-  for (const auto& [name, text] : texts_) out.insert(name);
+  for (const auto& [name, t] : templates_) out.insert(name);
   return out;
 }
 
 Result<std::string> TemplateSet::Render(const std::string& name,
                                         const nlohmann::json& context) const {
-  auto it = texts_.find(name);
-  if (it == texts_.end()) return Status::NotFound("no such template", name);
-  kainjow::mustache::mustache m(it->second);
-  m.set_custom_escape([](const std::string& s) { return s; });
-  std::string out = m.render(ToData(context));
-  if (!m.is_valid()) return Status::InvalidArgument("template failed: " + name, m.error_message());
+  auto it = templates_.find(name);
+  if (it == templates_.end()) return Status::NotFound("no such template", name);
+  Result<std::string> out = it->second.Render(context);
+  if (!out.ok()) return Status::InvalidArgument("template failed: " + name, out.status().message());
   return out;
 }
 
 std::set<std::string> TemplateSet::Variables(const std::string& name) const {
   std::set<std::string> out;
-  auto it = texts_.find(name);
-  if (it == texts_.end()) return out;
-  const std::string& t = it->second;
+  auto it = templates_.find(name);
+  if (it == templates_.end()) return out;
+  const std::string& t = it->second.text();
   int depth = 0;  // names inside a section refer to the section's element
   for (size_t pos = t.find("{{"); pos != std::string::npos; pos = t.find("{{", pos + 2)) {
     size_t start = pos + 2;
