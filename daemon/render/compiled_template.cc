@@ -65,9 +65,9 @@ void AppendNodes(const std::vector<Component>& in, std::vector<Node>* out) {
 // What a JSON value is as kainjow data.
 bool IsFalse(const Json& j) { return j.is_null() || (j.is_boolean() && !j.get<bool>()); }
 bool IsEmptyList(const Json& j) { return j.is_array() && j.empty(); }
+// Strings, and numbers (printed as JSON writes them).
 bool IsString(const Json& j) {
-  return !(j.is_object() || j.is_array() || j.is_string() || j.is_boolean() || j.is_null()) ||
-         j.is_string();
+  return !(j.is_object() || j.is_array() || j.is_boolean() || j.is_null());
 }
 
 const Json* Member(const Json& j, const std::string& name) {
