@@ -194,14 +194,20 @@ Result<std::optional<SystemTime>> SqliteStore::NextOutboxAt() {
   }
 }
 
+bool SqliteStore::MarkSendingInTx(OutboxId id, int64_t now_ms) {
+  auto q = Prepare(
+      "UPDATE outbox SET state = 'sending', sending_since = ?, attempts = attempts + 1 "
+      "WHERE id = ? AND state IN ('pending', 'retry', 'sending')");
+  q.bind(1, now_ms);
+  q.bind(2, static_cast<int64_t>(id));
+  return q.exec() == 1;
+}
+
 Status SqliteStore::MarkSending(OutboxId id, SystemTime now) {
   try {
-    auto q = Prepare(
-        "UPDATE outbox SET state = 'sending', sending_since = ?, attempts = attempts + 1 "
-        "WHERE id = ? AND state IN ('pending', 'retry', 'sending')");
-    q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
-    q.bind(2, static_cast<int64_t>(id));
-    if (q.exec() == 0) return Status::Conflict("message is not waiting to be sent", std::to_string(id));
+    if (!MarkSendingInTx(id, ToUnixMillis(now))) {
+      return Status::Conflict("message is not waiting to be sent", std::to_string(id));
+    }
     return Status::OK();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e.getErrorCode(), "marking a message sending", e.what());
@@ -214,14 +220,9 @@ Result<std::vector<OutboxId>> SqliteStore::MarkSendingAll(const std::vector<Outb
   if (ids.empty()) return claimed;
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    auto q = Prepare(
-        "UPDATE outbox SET state = 'sending', sending_since = ?, attempts = attempts + 1 "
-        "WHERE id = ? AND state IN ('pending', 'retry', 'sending')");
+    const int64_t now_ms = ToUnixMillis(now);
     for (OutboxId id : ids) {
-      q.reset();
-      q.bind(1, static_cast<int64_t>(ToUnixMillis(now)));
-      q.bind(2, static_cast<int64_t>(id));
-      if (q.exec() == 1) claimed.push_back(id);
+      if (MarkSendingInTx(id, now_ms)) claimed.push_back(id);
     }
     txn.commit();
     return claimed;
@@ -391,16 +392,10 @@ void SqliteStore::RecordOutcomeInTx(const Outcome& o) {
       sql = "UPDATE outbox SET state = 'dead', last_error = ?, next_attempt_at = ?, "
             "sending_since = NULL WHERE id = ? AND state != 'sent'";
       break;
-    case Outcome::Kind::kSending: {
-      // As MarkSending; a row no longer waiting (sent meanwhile) is left.
-      auto q = Prepare(
-          "UPDATE outbox SET state = 'sending', sending_since = ?, attempts = attempts + 1 "
-          "WHERE id = ? AND state IN ('pending', 'retry', 'sending')");
-      q.bind(1, static_cast<int64_t>(ToUnixMillis(o.at)));
-      q.bind(2, static_cast<int64_t>(o.id));
-      q.exec();
+    case Outcome::Kind::kSending:
+      // A row no longer waiting (sent meanwhile) is left as it is.
+      MarkSendingInTx(o.id, ToUnixMillis(o.at));
       return;
-    }
   }
   auto q = Prepare(sql);
   q.bind(1, o.text);

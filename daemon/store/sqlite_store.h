@@ -170,6 +170,9 @@ class SqliteStore final : public Store {
   Status CommitDigestInTx(const DigestCommit& digest, int64_t now_ms);
   // Applies one outcome inside the caller's transaction.
   void RecordOutcomeInTx(const Outcome& outcome);
+  // pending/retry/sending → sending since `now_ms`, attempts + 1; false when
+  // the row is no longer waiting to be sent.
+  bool MarkSendingInTx(OutboxId id, int64_t now_ms);
 
   std::unique_ptr<SQLite::Database> db_;
   int schema_version_;
