@@ -28,9 +28,10 @@ void WriteReply(httplib::Response& res, const Reply& r) {
   res.status = r.status;
   // Replace rather than throw on text that is not UTF-8 (it can only come
   // from data imported before validation existed).
-  const nlohmann::json body = r.deferred_body ? r.deferred_body() : nlohmann::json();
-  res.set_content((r.deferred_body ? body : r.body)
-                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+  nlohmann::json deferred;
+  if (r.deferred_body) deferred = r.deferred_body();
+  const nlohmann::json& body = r.deferred_body ? deferred : r.body;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                   "application/json");
   if (!r.location.empty()) res.set_header("Location", r.location);
   if (r.status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"duban\"");
