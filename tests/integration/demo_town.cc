@@ -40,4 +40,20 @@ DemoTown::DemoTown() {
   EXPECT_TRUE((*store)->UpsertContacts(contacts.records).ok());
 }
 
+void OpenDemoEngine(const DemoTown& town, SystemTime now, engine::Options options,
+                    app::Loaded* loaded, std::unique_ptr<store::Store>* store,
+                    std::unique_ptr<engine::Engine>* engine) {
+  Diagnostics diags;
+  *loaded = app::LoadCampaigns(town.config(), &diags);
+  ASSERT_FALSE(diags.has_errors()) << diags.ToString();
+  auto s = store::OpenSqlite({town.database()}, now);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  *store = std::move(*s);
+  options.campaigns = loaded->campaigns;
+  options.calendar = loaded->calendar.get();
+  *engine = std::make_unique<engine::Engine>(options, **store);
+  (*engine)->SetDirectory(
+      std::make_shared<engine::Directory>(*(*store)->ListUnits(), *(*store)->ListContacts()));
+}
+
 }  // namespace duban::testing

@@ -7,7 +7,10 @@
 #include <memory>
 #include <string>
 
+#include "app/campaigns.h"
 #include "config/config.h"
+#include "engine/engine.h"
+#include "store/store.h"
 #include "testing/temp_dir.h"
 
 namespace duban::testing {
@@ -26,5 +29,13 @@ class DemoTown {
   TempDir dir_;
   std::shared_ptr<const config::DaemonConfig> config_;
 };
+
+// The engine the daemon builds over `town`'s database, opened at `now`: the
+// town's campaigns loaded into *loaded, the store on its file, an engine
+// with `options` (campaigns and calendar filled in) and the directory read
+// from the store. Fails the test (fatally) when any part cannot be opened.
+void OpenDemoEngine(const DemoTown& town, SystemTime now, engine::Options options,
+                    app::Loaded* loaded, std::unique_ptr<store::Store>* store,
+                    std::unique_ptr<engine::Engine>* engine);
 
 }  // namespace duban::testing

@@ -21,18 +21,8 @@ using std::chrono::hours;
 class ItemLifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Diagnostics diags;
-    loaded_ = app::LoadCampaigns(town_.config(), &diags);
-    ASSERT_FALSE(diags.has_errors()) << diags.ToString();
-    auto s = store::OpenSqlite({town_.database()}, now_);
-    ASSERT_OK(s);
-    store_ = std::move(*s);
-    engine::Options o;
-    o.campaigns = loaded_.campaigns;
-    o.calendar = loaded_.calendar.get();
-    engine_ = std::make_unique<engine::Engine>(o, *store_);
-    engine_->SetDirectory(std::make_shared<engine::Directory>(*store_->ListUnits(),
-                                                              *store_->ListContacts()));
+    ASSERT_NO_FATAL_FAILURE(
+        testing::OpenDemoEngine(town_, now_, {}, &loaded_, &store_, &engine_));
   }
   static engine::Actor Token(const std::string& role, const std::string& unit) {
     return {"token:t_" + role, "api", role, unit, ""};

@@ -24,19 +24,9 @@ struct Town {
   std::unique_ptr<engine::Engine> engine;
 
   explicit Town(int chunk, SystemTime now) {
-    Diagnostics diags;
-    loaded = app::LoadCampaigns(town.config(), &diags);
-    EXPECT_FALSE(diags.has_errors()) << diags.ToString();
-    auto opened = store::OpenSqlite({town.database()}, now);
-    EXPECT_TRUE(opened.ok());
-    store = std::move(*opened);
     engine::Options o;
-    o.campaigns = loaded.campaigns;
-    o.calendar = loaded.calendar.get();
     o.materialize_chunk = chunk;
-    engine = std::make_unique<engine::Engine>(o, *store);
-    engine->SetDirectory(std::make_shared<engine::Directory>(
-        *store->ListUnits(), *store->ListContacts()));
+    testing::OpenDemoEngine(town, now, o, &loaded, &store, &engine);
   }
   int64_t Count(const std::string& sql) {
     SQLite::Database db(town.database(), SQLite::OPEN_READONLY);
